@@ -1,0 +1,57 @@
+package dev.pipe.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as people write them in flags: {@code 300ms}, {@code 45s}, {@code 5m}, {@code 1h}, {@code 2d}. */
+public final class Durations {
+
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
+
+    private Durations() {
+    }
+
+    /**
+     * Reads one number and one unit, e.g. {@code 5m}.
+     *
+     * @throws IllegalArgumentException with the bad text, for anything else
+     */
+    public static Duration parse(String text) {
+        Objects.requireNonNull(text, "text");
+        Matcher matcher = FORMAT.matcher(text.trim());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(
+                    "duration must be a whole number and a unit (ms, s, m, h, d), like 300ms, 45s, 5m or 1h: '"
+                            + text + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            case "d" -> Duration.ofDays(amount);
+            default -> throw new AssertionError(matcher.group(2));
+        };
+    }
+
+    /** The shortest exact text that {@link #parse} reads back as {@code duration}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 86_400_000 == 0 && millis > 0) {
+            return millis / 86_400_000 + "d";
+        }
+        if (millis % 3_600_000 == 0 && millis > 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0 && millis > 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+}

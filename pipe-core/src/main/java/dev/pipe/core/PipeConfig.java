@@ -1,0 +1,83 @@
+package dev.pipe.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of a {@link PipeRegistry}. Start from {@link #defaults()} and change what you need:
+ *
+ * <pre>{@code
+ * PipeConfig config = PipeConfig.defaults()
+ *         .withJoinTimeout(Duration.ofMinutes(2))
+ *         .withSlowReceiver(SlowReceiverPolicy.dropAfter(Duration.ofSeconds(30)));
+ * }</pre>
+ *
+ * @param joinTimeout  how long a pipe may wait for its sender and receivers before it expires (default 5 minutes)
+ * @param idleTimeout  how long an established pipe may move no byte before it fails (default 1 hour), so that a
+ *                     sender paused with ctrl-Z keeps its pipe
+ * @param maxReceivers the largest {@code n} a party may ask for (default and hard cap {@value #RECEIVERS_CAP})
+ * @param chunkSize    the most bytes one pipe holds in flight: the size of the sender's read buffer (default 64 KiB)
+ * @param slowReceiver what to do with a receiver that stops taking bytes (default {@link SlowReceiverPolicy#block()})
+ * @param maxPathBytes the longest pipe path, in UTF-8 bytes (default 1024)
+ */
+public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxReceivers, int chunkSize,
+                         SlowReceiverPolicy slowReceiver, int maxPathBytes) {
+
+    /** The hard cap on the number of receivers of one pipe. */
+    public static final int RECEIVERS_CAP = 256;
+
+    private static final PipeConfig DEFAULTS = new PipeConfig(Duration.ofMinutes(5), Duration.ofHours(1),
+            RECEIVERS_CAP, 64 * 1024, SlowReceiverPolicy.block(), 1024);
+
+    public PipeConfig {
+        Objects.requireNonNull(joinTimeout, "joinTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(slowReceiver, "slowReceiver");
+        requirePositive(joinTimeout, "joinTimeout");
+        requirePositive(idleTimeout, "idleTimeout");
+        if (maxReceivers < 1 || maxReceivers > RECEIVERS_CAP) {
+            throw new IllegalArgumentException("maxReceivers must be from 1 to " + RECEIVERS_CAP + ": " + maxReceivers);
+        }
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunkSize < 1: " + chunkSize);
+        }
+        if (maxPathBytes < 1) {
+            throw new IllegalArgumentException("maxPathBytes < 1: " + maxPathBytes);
+        }
+    }
+
+    /** The defaults: join window 5m, idle timeout 1h, up to 256 receivers, 64 KiB chunks, block, paths to 1 KiB. */
+    public static PipeConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public PipeConfig withJoinTimeout(Duration value) {
+        return new PipeConfig(value, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes);
+    }
+
+    public PipeConfig withIdleTimeout(Duration value) {
+        return new PipeConfig(joinTimeout, value, maxReceivers, chunkSize, slowReceiver, maxPathBytes);
+    }
+
+    public PipeConfig withMaxReceivers(int value) {
+        return new PipeConfig(joinTimeout, idleTimeout, value, chunkSize, slowReceiver, maxPathBytes);
+    }
+
+    public PipeConfig withChunkSize(int value) {
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, value, slowReceiver, maxPathBytes);
+    }
+
+    public PipeConfig withSlowReceiver(SlowReceiverPolicy value) {
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, value, maxPathBytes);
+    }
+
+    public PipeConfig withMaxPathBytes(int value) {
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, value);
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+}

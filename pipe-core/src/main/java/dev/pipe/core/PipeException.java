@@ -1,0 +1,67 @@
+package dev.pipe.core;
+
+import java.util.Objects;
+
+/**
+ * Why a party could not join a pipe, or why a transfer ended badly. The message is one line written for
+ * the person at the other end of the connection (without the {@code [ERROR]} prefix, which the adapter adds).
+ *
+ * <p>It is thrown only synchronously, to the caller of {@link PipeRegistry} that asked to join; every
+ * later outcome reaches a party through its port ({@link SenderPort#failed}, {@link ReceiverPort#abort}).
+ */
+public final class PipeException extends Exception {
+
+    /** What went wrong, independent of any transport. Adapters map each reason to their own status. */
+    public enum Reason {
+        /** The path is empty or otherwise not a pipe name. */
+        INVALID_KEY,
+        /** The path is longer than {@link PipeConfig#maxPathBytes()}. */
+        KEY_TOO_LONG,
+        /** The number of receivers is not an integer from 1 to {@link PipeConfig#maxReceivers()}. */
+        INVALID_RECEIVERS,
+        /** The party's number of receivers differs from the pipe's. */
+        RECEIVERS_MISMATCH,
+        /** A sender is already waiting on the pipe. */
+        SENDER_CONFLICT,
+        /** Every receiver slot of the waiting pipe is taken. */
+        RECEIVERS_FULL,
+        /** The pipe is streaming; the path is free again when it ends. */
+        ALREADY_ESTABLISHED,
+        /** The pipe was not established within the join window. */
+        RENDEZVOUS_EXPIRED,
+        /** Nothing moved on an established pipe for the idle timeout. */
+        IDLE_TIMEOUT,
+        /** The sender went away before the end of its stream. */
+        SENDER_ABORTED,
+        /** A receiver went away (said to the receiver's own port only when it did not go by itself). */
+        RECEIVER_ABORTED,
+        /** Every receiver went away before the end of the stream. */
+        ALL_RECEIVERS_ABORTED,
+        /** The receiver accepted no bytes for the slow-receiver limit while the others waited. */
+        RECEIVER_TOO_SLOW,
+        /** The registry is closing. */
+        SHUTTING_DOWN
+    }
+
+    private static final long serialVersionUID = 1L;
+
+    private final Reason reason;
+
+    public PipeException(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    public PipeException(Reason reason, String message, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause, false, false);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    @Override
+    public String toString() {
+        return "PipeException[" + reason + ": " + getMessage() + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.pipe.core;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One receiver of a {@link Pipe}: the handle the adapter holds, and the pipe's book-keeping for it. Every field
+ * is guarded by the pipe's lock. The write action and completion are allocated once, not per chunk: a receiver
+ * has at most one write outstanding.
+ */
+final class ReceiverParty implements Receiver {
+
+    /** Where this receiver's current write stands. */
+    enum Write { NONE, QUEUED, ISSUED }
+
+    final Pipe pipe;
+    final ReceiverPort port;
+
+    // guarded by pipe.lock
+    boolean gone;
+    boolean done;
+    Write write = Write.NONE;
+    ByteBuffer view;          // the chunk to write; null for the final complete()
+    long bytes;
+
+    final Runnable writeAction = this::issueWrite;
+    final Completion writeDone = new Completion() {
+        @Override
+        public void succeeded() {
+            pipe.onWriteSucceeded(ReceiverParty.this);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            pipe.onWriteFailed(ReceiverParty.this, cause);
+        }
+    };
+
+    ReceiverParty(Pipe pipe, ReceiverPort port) {
+        this.pipe = pipe;
+        this.port = port;
+    }
+
+    @Override
+    public void onDisconnect(Throwable cause) {
+        pipe.onReceiverGone(this, cause);
+    }
+
+    private void issueWrite() {
+        ByteBuffer chunk = pipe.takeWrite(this);
+        if (chunk == Pipe.SKIP) {
+            return;
+        }
+        try {
+            if (chunk == null) {
+                port.complete(writeDone);
+            } else {
+                port.write(chunk, writeDone);
+            }
+        } catch (RuntimeException x) {
+            writeDone.failed(x);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Receiver[" + (gone ? "gone" : done ? "done" : write) + " bytes=" + bytes + "]";
+    }
+}

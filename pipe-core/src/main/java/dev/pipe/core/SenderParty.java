@@ -1,0 +1,50 @@
+package dev.pipe.core;
+
+import java.nio.ByteBuffer;
+
+/** The sender of a {@link Pipe}: the handle the adapter holds. State lives in the pipe, under its lock. */
+final class SenderParty implements Sender {
+
+    final Pipe pipe;
+    final SenderPort port;
+    final TransferInfo info;
+
+    // guarded by pipe.lock
+    boolean gone;
+
+    final Runnable demandAction = this::demand;
+
+    SenderParty(Pipe pipe, SenderPort port, TransferInfo info) {
+        this.pipe = pipe;
+        this.port = port;
+        this.info = info;
+    }
+
+    @Override
+    public void onChunk(ByteBuffer chunk, Completion release) {
+        pipe.onChunk(this, chunk, release);
+    }
+
+    @Override
+    public void onEnd() {
+        pipe.onEnd(this);
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+        pipe.onSenderGone(this, cause);
+    }
+
+    private void demand() {
+        try {
+            port.demand();
+        } catch (RuntimeException x) {
+            pipe.onSenderGone(this, x);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Sender[" + (gone ? "gone" : "here") + "]";
+    }
+}

@@ -1,0 +1,25 @@
+package dev.pipe.core;
+
+import java.util.Locale;
+
+/** Byte counts for people: {@code 512 B}, {@code 50.0 KB}, {@code 1.2 MB} (decimal units, as {@code pv} prints). */
+final class Sizes {
+
+    private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB"};
+
+    private Sizes() {
+    }
+
+    static String format(double bytes) {
+        if (bytes < 1000) {
+            return Math.round(bytes) + " B";
+        }
+        int unit = 0;
+        double value = bytes;
+        while (value >= 1000 && unit < UNITS.length - 1) {
+            value /= 1000;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+    }
+}
