@@ -107,11 +107,15 @@ final class Pipe {
 
     // ---------------------------------------------------------------- rendezvous
 
-    /** Adds the sender; false when this pipe is already terminal and the registry must make a new one. */
-    boolean joinSender(SenderParty party, int n) throws PipeException {
+    /**
+     * Adds the sender; returns the number of receivers then connected, or -1 when this pipe is already terminal and
+     * the registry must make a new one.
+     */
+    int joinSender(SenderParty party, int n) throws PipeException {
+        int connected;
         synchronized (lock) {
             if (state.isTerminal()) {
-                return false;
+                return -1;
             }
             if (state == PipeState.STREAMING) {
                 throw established();
@@ -124,25 +128,27 @@ final class Pipe {
             sender = party;
             actions.add(() -> report(party, new Progress.Waiting(expected)));
             if (!receivers.isEmpty()) {
-                Progress connected = new Progress.AlreadyConnected(receivers.size());
-                actions.add(() -> report(party, connected));
+                Progress notice = new Progress.AlreadyConnected(receivers.size());
+                actions.add(() -> report(party, notice));
             }
             tickTimer.cancel();
             tickTimer = scheduler.schedule(this::tick, WAITING_NOTICE_INTERVAL);
+            connected = receivers.size();
             establishIfReady();
             if (!claimDrain()) {
-                return true;
+                return connected;
             }
         }
         drain();
-        return true;
+        return connected;
     }
 
-    /** Adds a receiver; false when this pipe is already terminal and the registry must make a new one. */
-    boolean joinReceiver(ReceiverParty party, int n) throws PipeException {
+    /** Adds a receiver; as {@link #joinSender}. */
+    int joinReceiver(ReceiverParty party, int n) throws PipeException {
+        int connected;
         synchronized (lock) {
             if (state.isTerminal()) {
-                return false;
+                return -1;
             }
             if (state == PipeState.STREAMING) {
                 throw established();
@@ -154,16 +160,17 @@ final class Pipe {
             receivers.add(party);
             SenderParty waiting = sender;
             if (waiting != null) {
-                Progress connected = new Progress.ReceiverConnected(receivers.size(), expected);
-                actions.add(() -> report(waiting, connected));
+                Progress notice = new Progress.ReceiverConnected(receivers.size(), expected);
+                actions.add(() -> report(waiting, notice));
             }
+            connected = receivers.size();
             establishIfReady();
             if (!claimDrain()) {
-                return true;
+                return connected;
             }
         }
         drain();
-        return true;
+        return connected;
     }
 
     private PipeException established() {

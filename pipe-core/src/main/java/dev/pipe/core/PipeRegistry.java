@@ -22,12 +22,18 @@ public final class PipeRegistry implements AutoCloseable {
 
     private final PipeConfig config;
     private final Scheduler scheduler;
+    private final PipeObserver observer;
     private final ConcurrentHashMap<PipeKey, Pipe> pipes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public PipeRegistry(PipeConfig config, Scheduler scheduler) {
+        this(config, scheduler, PipeObserver.NONE);
+    }
+
+    public PipeRegistry(PipeConfig config, Scheduler scheduler, PipeObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     public PipeConfig config() {
@@ -75,7 +81,9 @@ public final class PipeRegistry implements AutoCloseable {
         for (;;) {
             Pipe pipe = open(key, receivers);
             SenderParty party = new SenderParty(pipe, port, info);
-            if (pipe.joinSender(party, receivers)) {
+            int joined = pipe.joinSender(party, receivers);
+            if (joined >= 0) {
+                observer.onJoin(key, true, joined);
                 return party;
             }
             pipes.remove(key, pipe);
@@ -95,7 +103,9 @@ public final class PipeRegistry implements AutoCloseable {
         for (;;) {
             Pipe pipe = open(key, receivers);
             ReceiverParty party = new ReceiverParty(pipe, port);
-            if (pipe.joinReceiver(party, receivers)) {
+            int joined = pipe.joinReceiver(party, receivers);
+            if (joined >= 0) {
+                observer.onJoin(key, false, joined);
                 return party;
             }
             pipes.remove(key, pipe);
@@ -110,7 +120,9 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     private void forget(Pipe pipe) {
-        pipes.remove(pipe.key(), pipe);
+        if (pipes.remove(pipe.key(), pipe)) {
+            observer.onEnd(pipe.key(), pipe.state());
+        }
     }
 
     /** The state of pipe {@code key}, or null when there is none. */

@@ -1,0 +1,91 @@
+package dev.pipe.jetty;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices that an HTTP/1 client closed its connection while its request waits with nothing to read or write.
+ *
+ * <p>Jetty does not watch an HTTP/1.1 connection whose request is fully read and is being handled asynchronously
+ * (jetty/jetty.project#824), so a receiver that gives up while the pipe waits would keep its slot forever. This
+ * registers read interest on the connection's end point and treats end of stream as the client leaving.
+ *
+ * <p>Only for requests whose body has been read to the end (a {@code GET}, or a sender whose body is all in):
+ * otherwise it would take the body from Jetty. The interest cannot be withdrawn, so Jetty closes the connection
+ * after the response; callers send {@code Connection: close} to say so.
+ */
+final class ClientWatch implements Callback {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientWatch.class);
+
+    private final EndPoint endPoint;
+    private final Runnable onClosed;
+    private final ByteBuffer scratch = ByteBuffer.allocate(256);
+
+    private ClientWatch(EndPoint endPoint, Runnable onClosed) {
+        this.endPoint = endPoint;
+        this.onClosed = onClosed;
+    }
+
+    /** Starts watching; false when the connection is not HTTP/1 (HTTP/2 reports a closed stream by itself). */
+    static boolean watch(HttpServletRequest request, Runnable onClosed) {
+        EndPoint endPoint = http1EndPoint(request);
+        if (endPoint == null) {
+            return false;
+        }
+        ClientWatch watch = new ClientWatch(endPoint, onClosed);
+        return endPoint.tryFillInterested(watch);
+    }
+
+    /** The end point of an HTTP/1 connection, or null. */
+    static EndPoint http1EndPoint(HttpServletRequest request) {
+        ServletContextRequest servletRequest = ServletContextRequest.getServletContextRequest(request);
+        if (servletRequest == null) {
+            return null;
+        }
+        ConnectionMetaData metaData = servletRequest.getConnectionMetaData();
+        HttpVersion version = metaData.getHttpVersion();
+        boolean http1 = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
+        return http1 ? metaData.getConnection().getEndPoint() : null;
+    }
+
+    @Override
+    public void succeeded() {
+        try {
+            scratch.clear().flip();
+            int filled = endPoint.fill(scratch);
+            if (filled < 0) {
+                LOG.debug("client closed the connection");
+                onClosed.run();
+            } else if (filled == 0) {
+                endPoint.tryFillInterested(this);
+            } else {
+                // bytes after a complete request (a pipelined request): we cannot give them back, so stop
+                // watching; the response says Connection: close
+                LOG.debug("unexpected {} bytes after the request; no longer watching", filled);
+            }
+        } catch (IOException x) {
+            LOG.debug("connection failed", x);
+            onClosed.run();
+        }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        LOG.debug("watch failed", cause);
+        onClosed.run();
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+}

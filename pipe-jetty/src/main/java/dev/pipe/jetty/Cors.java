@@ -1,0 +1,23 @@
+package dev.pipe.jetty;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/** The CORS preflight answer (PROTOCOL.md section 7), as piping-server gives it. */
+final class Cors {
+
+    private Cors() {
+    }
+
+    static void preflight(HttpServletRequest request, HttpServletResponse response) {
+        response.setStatus(200);
+        response.setHeader("Access-Control-Allow-Origin", "*");
+        response.setHeader("Access-Control-Allow-Methods", Responses.ALLOW);
+        response.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Disposition, X-Piping");
+        response.setHeader("Access-Control-Max-Age", "86400");
+        if ("true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
+            response.setHeader("Access-Control-Allow-Private-Network", "true");
+        }
+        response.setContentLength(0);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.pipe.jetty;
+
+import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Puts a {@link PipeServlet} on Jetty: {@link #mount} into an application's own context, or {@link #server} for a
+ * small embedded server of its own.
+ *
+ * <pre>{@code
+ * Server server = PipeServers.server("127.0.0.1", 8080, "/api/v1/pipe", new PipeServlet());
+ * server.start();
+ * }</pre>
+ */
+public final class PipeServers {
+
+    private PipeServers() {
+    }
+
+    /**
+     * Mounts {@code servlet} at {@code pathPrefix} ({@code "/api/v1/pipe"}, or {@code "/"} for the root) of
+     * {@code context}: {@code <prefix>/replay} is then the pipe {@code replay}.
+     */
+    public static ServletHolder mount(ServletContextHandler context, String pathPrefix, PipeServlet servlet) {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(servlet, "servlet");
+        ServletHolder holder = new ServletHolder("pipe", servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, pathSpec(pathPrefix));
+        return holder;
+    }
+
+    /** The servlet path spec for a prefix: {@code /api/v1/pipe} gives {@code /api/v1/pipe/*}, {@code /} gives {@code /*}. */
+    public static String pathSpec(String pathPrefix) {
+        return normalizePrefix(pathPrefix) + "/*";
+    }
+
+    /**
+     * A prefix without its trailing slash ({@code ""} for the root).
+     *
+     * @throws IllegalArgumentException when it does not start with {@code /} or holds characters a path spec cannot
+     */
+    public static String normalizePrefix(String pathPrefix) {
+        Objects.requireNonNull(pathPrefix, "pathPrefix");
+        if (!pathPrefix.startsWith("/") || pathPrefix.contains("*") || pathPrefix.contains("?")
+                || pathPrefix.contains("#") || pathPrefix.contains("//")) {
+            throw new IllegalArgumentException("path prefix must start with '/' and hold no '*', '?', '#' or '//': "
+                    + pathPrefix);
+        }
+        String prefix = pathPrefix;
+        while (prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return prefix;
+    }
+
+    /** A server listening on {@code host:port} (port 0: any free port) with {@code servlet} at {@code pathPrefix}. */
+    public static Server server(String host, int port, String pathPrefix, PipeServlet servlet) {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        mount(context, pathPrefix, servlet);
+        server.setHandler(context);
+        server.setStopTimeout(5_000);
+        return server;
+    }
+
+    /** The port a started server listens on. */
+    public static int port(Server server) {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.pipe.jetty;
+
+import dev.pipe.core.PipeConfig;
+import dev.pipe.core.PipeException;
+import dev.pipe.core.PipeKey;
+import dev.pipe.core.PipeRegistry;
+import dev.pipe.core.Receiver;
+import dev.pipe.core.Sender;
+import dev.pipe.core.SystemScheduler;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves pipes: {@code PUT}/{@code POST} sends, {@code GET} receives, the path after the servlet's mapping names the
+ * pipe. Mount it at any prefix of any Jetty 12 {@code ServletContextHandler}:
+ *
+ * <pre>{@code
+ * ServletContextHandler context = new ServletContextHandler("/");
+ * context.addServlet(new ServletHolder(new PipeServlet()), "/api/v1/pipe/*");
+ * }</pre>
+ *
+ * <p>Every exchange is asynchronous and non-blocking ({@code ReadListener}, {@code WriteListener}): no thread waits
+ * for a peer, and the container's idle and async timeouts do not apply to a pipe, whose own join window and idle
+ * timeout govern ({@link PipeConfig}). The wire protocol is {@code docs/PROTOCOL.md}.
+ */
+public class PipeServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PipeServlet.class);
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+
+    private final transient PipeRegistry registry;
+    private final transient SystemScheduler ownScheduler;
+
+    /** A servlet with its own registry and the default settings. */
+    public PipeServlet() {
+        this(PipeConfig.defaults());
+    }
+
+    /** A servlet with its own registry; its timer thread stops when the servlet is destroyed. */
+    public PipeServlet(PipeConfig config) {
+        this.ownScheduler = new SystemScheduler();
+        this.registry = new PipeRegistry(config, ownScheduler);
+    }
+
+    /** A servlet over a registry that the caller owns and closes (several servlets may share one). */
+    public PipeServlet(PipeRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.ownScheduler = null;
+    }
+
+    /** The registry behind this servlet. */
+    public PipeRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        switch (request.getMethod()) {
+            case "GET" -> receive(request, response);
+            case "PUT", "POST" -> send(request, response);
+            case "OPTIONS" -> Cors.preflight(request, response);
+            default -> {
+                response.setHeader("Allow", Responses.ALLOW);
+                Responses.sendError(response, 405, "Unsupported method: " + request.getMethod() + ".");
+            }
+        }
+    }
+
+    private void send(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        PipeKey key;
+        int receivers;
+        try {
+            key = registry.key(pipePath(request));
+            if (request.getHeader("Content-Range") != null) {
+                Responses.sendError(response, 400, "Content-Range is not supported for now in " + request.getMethod());
+                return;
+            }
+            receivers = receivers(request);
+        } catch (PipeException e) {
+            reject(response, e);
+            return;
+        }
+        Exchange exchange = new Exchange(request, response, backstop());
+        boolean http10 = "HTTP/1.0".equals(request.getProtocol());
+        ServletSender port = new ServletSender(exchange, registry.config().chunkSize(), http10);
+        Sender sender;
+        try {
+            sender = registry.attachSender(key, receivers, Forwarding.info(request), port);
+        } catch (PipeException e) {
+            reject(response, e);
+            exchange.complete();
+            return;
+        }
+        response.setStatus(200);
+        Responses.common(response);
+        response.setContentType("text/plain");
+        response.setHeader("Connection", "close");
+        port.attached(sender);
+    }
+
+    private void receive(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        PipeKey key;
+        int receivers;
+        try {
+            if ("script".equals(request.getHeader("Service-Worker"))) {
+                Responses.sendError(response, 400, "Service Worker registration is rejected.");
+                return;
+            }
+            key = registry.key(pipePath(request));
+            receivers = receivers(request);
+        } catch (PipeException e) {
+            reject(response, e);
+            return;
+        }
+        Exchange exchange = new Exchange(request, response, backstop());
+        ServletReceiver port = new ServletReceiver(exchange);
+        Receiver receiver;
+        try {
+            receiver = registry.attachReceiver(key, receivers, port);
+        } catch (PipeException e) {
+            reject(response, e);
+            exchange.complete();
+            return;
+        }
+        port.attached(receiver);
+    }
+
+    private static void reject(HttpServletResponse response, PipeException e) throws IOException {
+        LOG.debug("refused: {}", e.reason());
+        Responses.sendError(response, StatusMapping.status(e.reason()), e.getMessage());
+    }
+
+    /** A last resort behind the pipe's own timeouts, for the connection's idle timeout. */
+    private Duration backstop() {
+        PipeConfig config = registry.config();
+        return config.idleTimeout().plus(config.joinTimeout()).plusMinutes(1);
+    }
+
+    /** The pipe's path: what follows the servlet's mapping, percent-decoded, without the leading slash. */
+    static String pipePath(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        if (info == null) {
+            return "";
+        }
+        return info.startsWith("/") ? info.substring(1) : info;
+    }
+
+    /** The number of receivers the party states: query parameter {@code n}, default 1, given at most once. */
+    private int receivers(HttpServletRequest request) throws PipeException {
+        List<String> values = queryValues(request.getQueryString(), "n");
+        if (values.isEmpty()) {
+            return registry.checkReceivers(1);
+        }
+        String value = values.get(0);
+        if (values.size() > 1) {
+            throw registry.invalidReceivers("'" + String.join("', '", values) + "' (give it once)");
+        }
+        if (!DIGITS.matcher(value).matches()) {
+            throw registry.invalidReceivers("'" + value + "'");
+        }
+        return registry.checkReceivers(Integer.parseInt(value));
+    }
+
+    /** The decoded values of {@code name} in a query string, read without touching the request body. */
+    static List<String> queryValues(String query, String name) {
+        List<String> values = new ArrayList<>(1);
+        if (query == null || query.isEmpty()) {
+            return values;
+        }
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            String key = decode(equals < 0 ? pair : pair.substring(0, equals));
+            if (name.equals(key)) {
+                values.add(equals < 0 ? "" : decode(pair.substring(equals + 1)));
+            }
+        }
+        return values;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return text;
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (ownScheduler != null) {
+            registry.close();
+            ownScheduler.close();
+        }
+        super.destroy();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.pipe.jetty;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** The headers every pipe response carries, and the one-line error responses. */
+final class Responses {
+
+    static final String ALLOW = "GET, HEAD, POST, PUT, OPTIONS";
+
+    private Responses() {
+    }
+
+    /** Headers on every response of a pipe path (PROTOCOL.md section 7). */
+    static void common(HttpServletResponse response) {
+        response.setHeader("Access-Control-Allow-Origin", "*");
+        response.setHeader("X-Robots-Tag", "none");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no");
+    }
+
+    /** The body of an error: one {@code [ERROR]} line. */
+    static byte[] errorBody(String message) {
+        return ("[ERROR] " + message + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Prepares an error response: status, {@code text/plain} exactly, {@code Content-Length}. */
+    static byte[] prepareError(HttpServletResponse response, int status, String message) {
+        byte[] body = errorBody(message);
+        response.setStatus(status);
+        common(response);
+        response.setContentType("text/plain");
+        response.setContentLength(body.length);
+        return body;
+    }
+
+    /**
+     * Writes a small error response from the request thread, before the exchange goes asynchronous. The body is
+     * one short line into an empty socket buffer, so the write does not wait on the client.
+     */
+    static void sendError(HttpServletResponse response, int status, String message) throws IOException {
+        byte[] body = prepareError(response, status, message);
+        response.getOutputStream().write(body);
+    }
+}

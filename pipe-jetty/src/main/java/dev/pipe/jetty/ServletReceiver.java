@@ -1,0 +1,127 @@
+package dev.pipe.jetty;
+
+import dev.pipe.core.Completion;
+import dev.pipe.core.PipeException;
+import dev.pipe.core.Receiver;
+import dev.pipe.core.ReceiverPort;
+import dev.pipe.core.TransferInfo;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A receiver over a non-blocking servlet response ({@link ReceiverPort}): the pipe's chunks become the response
+ * body, written one at a time through a {@link ResponseWriter}.
+ *
+ * <p>Before {@link #begin} nothing is written; an {@link #abort} then answers with an error status and one
+ * {@code [ERROR]} line. After it, an abort cuts the response off so that the client sees an incomplete body.
+ */
+final class ServletReceiver implements ReceiverPort {
+
+    private final Exchange exchange;
+    private final ResponseWriter writer;
+    private final AtomicBoolean gone = new AtomicBoolean();
+    private volatile Receiver handle;
+    private volatile boolean begun;
+    private volatile long length = -1;   // the announced Content-Length, or -1
+    private volatile long issued;        // bytes handed to the writer (written by the pipe's drain only)
+
+    ServletReceiver(Exchange exchange) throws IOException {
+        this.exchange = exchange;
+        this.writer = new ResponseWriter(exchange.response.getOutputStream(), x -> gone(x));
+        exchange.onGone(() -> gone(new IOException("receiver gone")));
+    }
+
+    /** Called once the core accepted the receiver: go non-blocking and watch for the client leaving. */
+    void attached(Receiver receiver) {
+        this.handle = receiver;
+        writer.start();
+        ClientWatch.watch(exchange.request, () -> gone(new IOException("receiver closed the connection")));
+        if (gone.get()) {
+            receiver.onDisconnect(new IOException("receiver gone"));
+        }
+    }
+
+    @Override
+    public void begin(TransferInfo info) {
+        HttpServletResponse response = exchange.response;
+        response.setStatus(200);
+        Responses.common(response);
+        // bytes a sender chose must never run script on the host application's origin
+        response.setHeader("Content-Security-Policy", "sandbox");
+        // our watch on the connection cannot be withdrawn: the connection ends with this response
+        response.setHeader("Connection", "close");
+        for (Map.Entry<String, List<String>> header : info.metadata().entrySet()) {
+            for (String value : header.getValue()) {
+                response.addHeader(header.getKey(), value);
+            }
+        }
+        if (info.contentLength() >= 0) {
+            response.setContentLengthLong(info.contentLength());
+            length = info.contentLength();
+        }
+        String exposed = Forwarding.exposedHeaders(info);
+        if (!exposed.isEmpty()) {
+            response.setHeader("Access-Control-Expose-Headers", exposed);
+        }
+        begun = true;
+    }
+
+    @Override
+    public void write(ByteBuffer chunk, Completion done) {
+        issued += chunk.remaining();
+        writer.write(chunk, done);
+    }
+
+    @Override
+    public void complete(Completion done) {
+        // from here on the connection's end is ours (Jetty ends a watched connection after the response)
+        gone.set(true);
+        exchange.complete();
+        done.succeeded();
+    }
+
+    @Override
+    public void abort(PipeException reason) {
+        if (begun || gone.get()) {
+            exchange.abort();
+            writer.abandon(reason);
+            return;
+        }
+        byte[] body = Responses.prepareError(exchange.response, StatusMapping.status(reason.reason()),
+                reason.getMessage());
+        writer.write(ByteBuffer.wrap(body), new Completion() {
+            @Override
+            public void succeeded() {
+                exchange.complete();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                exchange.abort();
+            }
+        });
+    }
+
+    private void gone(Throwable cause) {
+        long expected = length;
+        if (expected >= 0 && issued >= expected && writer.isIdle()) {
+            // a client that has its Content-Length may hang up before our end: it got every byte
+            return;
+        }
+        if (!gone.compareAndSet(false, true)) {
+            return;
+        }
+        Receiver receiver = handle;
+        if (receiver != null) {
+            receiver.onDisconnect(cause);
+        }
+        if (!exchange.isEnded()) {
+            exchange.abort();
+        }
+        writer.abandon(cause);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.pipe.jetty;
+
+import dev.pipe.core.PipeException;
+
+/** The only place that knows which HTTP status answers each {@link PipeException.Reason}. */
+final class StatusMapping {
+
+    private StatusMapping() {
+    }
+
+    /** The status of an error response (one that is not yet committed) for {@code reason}. */
+    static int status(PipeException.Reason reason) {
+        // no default: a new reason must not compile until it is mapped
+        return switch (reason) {
+            case INVALID_KEY, INVALID_RECEIVERS, RECEIVERS_MISMATCH, SENDER_CONFLICT, RECEIVERS_FULL,
+                 ALREADY_ESTABLISHED -> 400; // as piping-server: conflicts are 400
+            case KEY_TOO_LONG -> 414;
+            case RENDEZVOUS_EXPIRED, IDLE_TIMEOUT -> 504;
+            case SENDER_ABORTED, RECEIVER_ABORTED, ALL_RECEIVERS_ABORTED -> 502;
+            case RECEIVER_TOO_SLOW -> 408;
+            case SHUTTING_DOWN -> 503;
+        };
+    }
+}
