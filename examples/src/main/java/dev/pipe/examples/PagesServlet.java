@@ -1,0 +1,98 @@
+package dev.pipe.examples;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The standalone server's own pages, outside the pipes: {@code /}, {@code /noscript}, {@code /help},
+ * {@code /version}, {@code /healthz}, {@code /robots.txt}, {@code /favicon.ico}. With pipes at the root these
+ * paths are reserved: sending to one is refused.
+ */
+final class PagesServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The servlet mappings of the pages ({@code ""} is the context root). */
+    static final List<String> PATHS = List.of("", "/noscript", "/help", "/version", "/healthz", "/robots.txt",
+            "/favicon.ico");
+
+    private final String pipePrefix;
+    private final String version;
+
+    PagesServlet(String pipePrefix, String version) {
+        this.pipePrefix = pipePrefix;
+        this.version = version;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getServletPath().isEmpty() ? "/" : request.getServletPath();
+        switch (request.getMethod()) {
+            case "GET", "HEAD" -> page(path, request, response);
+            case "PUT", "POST" -> text(response, 400,
+                    "[ERROR] Cannot send to the reserved path '" + path + "'. (e.g. '/mypath123')\n");
+            case "OPTIONS" -> {
+                response.setHeader("Access-Control-Allow-Origin", "*");
+                response.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, OPTIONS");
+                response.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Disposition, X-Piping");
+                response.setHeader("Access-Control-Max-Age", "86400");
+                response.setContentLength(0);
+            }
+            default -> {
+                response.setHeader("Allow", "GET, HEAD, POST, PUT, OPTIONS");
+                text(response, 405, "[ERROR] Unsupported method: " + request.getMethod() + ".\n");
+            }
+        }
+    }
+
+    private void page(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        switch (path) {
+            case "/" -> html(response, Pages.index(baseUrl(request) + pipePrefix), null);
+            case "/noscript" -> html(response, Pages.index(baseUrl(request) + pipePrefix),
+                    "default-src 'none'; style-src 'unsafe-inline'");
+            case "/help" -> text(response, 200, Pages.help(version, baseUrl(request) + pipePrefix));
+            case "/version" -> text(response, 200, version + "\n");
+            case "/healthz" -> text(response, 200, "ok\n");
+            case "/favicon.ico" -> response.setStatus(204);
+            default -> { // robots.txt, as the reference: nothing to index here
+                response.setStatus(404);
+                response.setContentLength(0);
+            }
+        }
+    }
+
+    /** The server's own URL as the client reached it: scheme and {@code Host}. */
+    static String baseUrl(HttpServletRequest request) {
+        String forwarded = request.getHeader("X-Forwarded-Proto");
+        String scheme = forwarded != null && forwarded.contains("https") ? "https" : request.getScheme();
+        String host = request.getHeader("Host");
+        if (host == null || host.isBlank()) {
+            host = request.getServerName() + ":" + request.getServerPort();
+        }
+        return scheme + "://" + host;
+    }
+
+    private static void text(HttpServletResponse response, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setHeader("Access-Control-Allow-Origin", "*");
+        response.setContentType("text/plain");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    private static void html(HttpServletResponse response, String body, String csp) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType("text/html; charset=utf-8");
+        if (csp != null) {
+            response.setHeader("Content-Security-Policy", csp);
+        }
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.pipe.examples;
+
+import dev.pipe.core.Durations;
+import dev.pipe.core.PipeConfig;
+import dev.pipe.core.SlowReceiverPolicy;
+import dev.pipe.jetty.PipeServers;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The standalone server's settings: each flag of {@code --help}, also readable from an environment variable;
+ * a flag wins over its variable, and the variable over the default.
+ */
+record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, boolean help) {
+
+    /** Thrown for a flag or value that cannot be used; the message is one line for the person who typed it. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static final String USAGE = """
+            Usage: java -jar pipe-server.jar [options]
+
+            A pipe server: a sender streams bytes in with PUT, n receivers GET the same URL, and the bytes
+            move through once, at the sender's pace, to every receiver at the same moment. Nothing is stored.
+
+            Options (each also read from the environment variable in brackets):
+              --host HOST             bind address; 0.0.0.0 to serve a team       [PIPE_HOST]       (127.0.0.1)
+              --port PORT             port; 0 picks a free port and prints it     [PIPE_PORT]       (8080)
+              --path-prefix PREFIX    where pipes are mounted; / for the root     [PIPE_PATH_PREFIX] (/api/v1/pipe)
+              --join-timeout DURATION how long a pipe waits for all its parties   [PIPE_JOIN_TIMEOUT] (5m)
+              --idle-timeout DURATION how long a streaming pipe may stay silent   [PIPE_IDLE_TIMEOUT] (1h)
+              --max-receivers N       the largest n a pipe may have, 1 to 256     [PIPE_MAX_RECEIVERS] (256)
+              --slow-receiver POLICY  block, or drop-after=DURATION               [PIPE_SLOW_RECEIVER] (block)
+              --help                  print this help and exit
+
+            Durations are written 300ms, 45s, 5m, 1h.
+
+            Try it:
+              curl "http://127.0.0.1:8080/api/v1/pipe/replay?n=2"                     # in two terminals
+              cat incident.log | pv -L 50k | curl -T - "http://127.0.0.1:8080/api/v1/pipe/replay?n=2"
+            """;
+
+    private static final Map<String, String> ENV = Map.of(
+            "--host", "PIPE_HOST",
+            "--port", "PIPE_PORT",
+            "--path-prefix", "PIPE_PATH_PREFIX",
+            "--join-timeout", "PIPE_JOIN_TIMEOUT",
+            "--idle-timeout", "PIPE_IDLE_TIMEOUT",
+            "--max-receivers", "PIPE_MAX_RECEIVERS",
+            "--slow-receiver", "PIPE_SLOW_RECEIVER");
+
+    /** Reads {@code args} over {@code env} over the defaults. */
+    static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        ENV.forEach((flag, variable) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                values.put(flag, value.trim());
+            }
+        });
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+                continue;
+            }
+            String flag = arg;
+            String value;
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 0) {
+                flag = arg.substring(0, equals);
+                value = arg.substring(equals + 1);
+            } else if (ENV.containsKey(arg)) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(arg + " needs a value");
+                }
+                value = args[++i];
+            } else {
+                throw new UsageException("unknown option '" + arg + "'");
+            }
+            if (!ENV.containsKey(flag)) {
+                throw new UsageException("unknown option '" + flag + "'");
+            }
+            values.put(flag, value);
+        }
+        String host = values.getOrDefault("--host", "127.0.0.1");
+        if (host.isBlank()) {
+            throw new UsageException("--host must not be empty");
+        }
+        int port = integer(values, "--port", 8080, 0, 65535);
+        String prefix = values.getOrDefault("--path-prefix", "/api/v1/pipe");
+        try {
+            prefix = PipeServers.normalizePrefix(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--path-prefix: " + e.getMessage());
+        }
+        PipeConfig config = PipeConfig.defaults()
+                .withJoinTimeout(duration(values, "--join-timeout", Duration.ofMinutes(5)))
+                .withIdleTimeout(duration(values, "--idle-timeout", Duration.ofHours(1)))
+                .withMaxReceivers(integer(values, "--max-receivers", PipeConfig.RECEIVERS_CAP, 1,
+                        PipeConfig.RECEIVERS_CAP))
+                .withSlowReceiver(policy(values));
+        return new ServerOptions(host, port, prefix, config, help);
+    }
+
+    private static int integer(Map<String, String> values, String flag, int fallback, int min, int max)
+            throws UsageException {
+        String text = values.get(flag);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new UsageException(flag + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
+    }
+
+    private static Duration duration(Map<String, String> values, String flag, Duration fallback) throws UsageException {
+        String text = values.get(flag);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            Duration value = Durations.parse(text);
+            if (value.isZero()) {
+                throw new IllegalArgumentException("must be more than zero");
+            }
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flag + ": " + e.getMessage());
+        }
+    }
+
+    private static SlowReceiverPolicy policy(Map<String, String> values) throws UsageException {
+        String text = values.get("--slow-receiver");
+        if (text == null) {
+            return SlowReceiverPolicy.block();
+        }
+        try {
+            return SlowReceiverPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--slow-receiver: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.pipe.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pipe.core.SlowReceiverPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The standalone server: its flags, its pages, and a transfer through it, over real sockets. */
+@Timeout(60)
+class MainTest {
+
+    private static final Pattern SERVING = Pattern.compile("pipe serving (http://127\\.0\\.0\\.1:(\\d+)/api/v1/pipe)/");
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void helpListsEveryFlagWithItsVariable() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status);
+        for (String flag : new String[] {"--host", "--port", "--path-prefix", "--join-timeout", "--idle-timeout",
+                "--max-receivers", "--slow-receiver", "PIPE_HOST", "PIPE_PORT", "PIPE_PATH_PREFIX", "PIPE_JOIN_TIMEOUT",
+                "PIPE_IDLE_TIMEOUT", "PIPE_MAX_RECEIVERS", "PIPE_SLOW_RECEIVER"}) {
+            assertTrue(help.contains(flag), () -> flag + " missing from --help:\n" + help);
+        }
+    }
+
+    @Test
+    void badFlagsAreOneLineUsageErrors() throws Exception {
+        for (String[] args : new String[][] {{"--port", "x"}, {"--port", "70000"}, {"--join-timeout", "5 minutes"},
+                {"--max-receivers", "257"}, {"--slow-receiver", "drop"}, {"--path-prefix", "api"}, {"--nope"},
+                {"--port"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = Main.run(args, Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, status, String.join(" ", args));
+            assertTrue(message.startsWith("pipe-server: ") && message.endsWith("(see --help)" + System.lineSeparator()),
+                    message);
+            assertEquals(1, message.lines().count(), message);
+        }
+    }
+
+    @Test
+    void defaultsFlagsAndEnvironment() throws Exception {
+        ServerOptions defaults = ServerOptions.parse(new String[0], Map.of());
+        assertEquals("127.0.0.1", defaults.host());
+        assertEquals(8080, defaults.port());
+        assertEquals("/api/v1/pipe", defaults.pathPrefix());
+        assertEquals(Duration.ofMinutes(5), defaults.config().joinTimeout());
+        assertEquals(Duration.ofHours(1), defaults.config().idleTimeout());
+        assertEquals(256, defaults.config().maxReceivers());
+        assertEquals(SlowReceiverPolicy.block(), defaults.config().slowReceiver());
+
+        ServerOptions set = ServerOptions.parse(new String[] {"--port=9000", "--join-timeout", "45s",
+                "--slow-receiver", "drop-after=30s", "--path-prefix", "/"},
+                Map.of("PIPE_PORT", "7000", "PIPE_IDLE_TIMEOUT", "2h", "PIPE_MAX_RECEIVERS", "8", "PIPE_HOST", "0.0.0.0"));
+        assertEquals(9000, set.port(), "a flag wins over its variable");
+        assertEquals("0.0.0.0", set.host());
+        assertEquals(Duration.ofSeconds(45), set.config().joinTimeout());
+        assertEquals(Duration.ofHours(2), set.config().idleTimeout());
+        assertEquals(8, set.config().maxReceivers());
+        assertEquals(SlowReceiverPolicy.dropAfter(Duration.ofSeconds(30)), set.config().slowReceiver());
+        assertEquals("", set.pathPrefix());
+        assertThrows(ServerOptions.UsageException.class,
+                () -> ServerOptions.parse(new String[0], Map.of("PIPE_PORT", "eighty")));
+    }
+
+    @Test
+    void portZeroPrintsTheChosenPortAndServesPagesAndPipes() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Server server = Main.start(ServerOptions.parse(new String[] {"--port", "0"}, Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            String line = out.toString(StandardCharsets.UTF_8);
+            Matcher matcher = SERVING.matcher(line);
+            assertTrue(matcher.find(), line);
+            int port = Integer.parseInt(matcher.group(2));
+            assertTrue(port > 0, line);
+            assertEquals(1, line.lines().count(), "one line: " + line);
+            String base = "http://127.0.0.1:" + port;
+
+            HttpResponse<String> health = get(base + "/healthz");
+            assertEquals(200, health.statusCode());
+            assertEquals("ok\n", health.body());
+            HttpResponse<String> version = get(base + "/version");
+            assertEquals(200, version.statusCode());
+            assertEquals(Main.version() + "\n", version.body());
+            HttpResponse<String> help = get(base + "/help");
+            assertEquals(200, help.statusCode());
+            assertTrue(help.body().contains("curl -T myfile " + base + "/api/v1/pipe/mypath"), help.body());
+            assertTrue(help.body().contains("curl \"" + base + "/api/v1/pipe/replay?n=8\""), help.body());
+            HttpResponse<String> index = get(base + "/");
+            assertEquals(200, index.statusCode());
+            assertTrue(index.body().contains(base + "/api/v1/pipe/replay?n=8"), index.body());
+            assertEquals(204, get(base + "/favicon.ico").statusCode());
+            assertEquals(404, get(base + "/robots.txt").statusCode());
+
+            CompletableFuture<HttpResponse<byte[]>> receiver = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(matcher.group(1) + "/team/a/replay")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            byte[] body = "07:23:16 ERR  500 stripe timeout\n".getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> sender = client.send(HttpRequest.newBuilder(URI.create(matcher.group(1) + "/team/a/replay"))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, sender.statusCode());
+            assertArrayEquals(body, receiver.get(30, TimeUnit.SECONDS).body());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void atTheRootThePagesAreReservedPaths() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Server server = Main.start(ServerOptions.parse(new String[] {"--port", "0", "--path-prefix", "/"}, Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            Matcher matcher = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/ ").matcher(out.toString(StandardCharsets.UTF_8));
+            assertTrue(matcher.find(), out.toString(StandardCharsets.UTF_8));
+            String base = "http://127.0.0.1:" + matcher.group(1);
+            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(base + "/help"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, refused.statusCode());
+            assertEquals("[ERROR] Cannot send to the reserved path '/help'. (e.g. '/mypath123')\n", refused.body());
+            assertEquals("text/plain", refused.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(200, get(base + "/healthz").statusCode());
+
+            CompletableFuture<HttpResponse<String>> receiver = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base + "/mypath")).build(), HttpResponse.BodyHandlers.ofString());
+            client.send(HttpRequest.newBuilder(URI.create(base + "/mypath")).PUT(HttpRequest.BodyPublishers.ofString("hi\n"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("hi\n", receiver.get(30, TimeUnit.SECONDS).body());
+        } finally {
+            server.stop();
+        }
+    }
+
+    private HttpResponse<String> get(String uri) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
