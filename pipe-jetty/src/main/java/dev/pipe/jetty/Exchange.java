@@ -54,6 +54,7 @@ final class Exchange implements AsyncListener {
     /** Ends the exchange normally: whatever was written is the whole response. */
     void complete() {
         if (ended.compareAndSet(false, true)) {
+            LOG.debug("completing {} {}", request.getMethod(), this);
             restoreIdleTimeout();
             try {
                 async.complete();
@@ -66,15 +67,15 @@ final class Exchange implements AsyncListener {
     /** Cuts the exchange off, so that the client sees an incomplete response rather than a clean end. */
     void abort() {
         if (ended.compareAndSet(false, true)) {
+            LOG.debug("aborting {} {} (committed: {})", request.getMethod(), this, response.isCommitted());
             try {
                 response.sendError(-1); // Jetty: abort the exchange, no error page
             } catch (Exception x) {
                 LOG.debug("abort failed", x);
             }
-            try {
-                async.complete();
-            } catch (RuntimeException x) {
-                LOG.debug("complete after abort failed", x);
+            if (endPoint != null) {
+                // HTTP/1: close the connection, so that the client cannot mistake the cut for an end
+                endPoint.close();
             }
         }
     }

@@ -107,6 +107,10 @@ public class PipeServlet extends HttpServlet {
         Responses.common(response);
         response.setContentType("text/plain");
         response.setHeader("Connection", "close");
+        if (!http10) {
+            // chunked, so that a progress stream cut off is not mistaken for a finished one
+            response.setHeader("Transfer-Encoding", "chunked");
+        }
         port.attached(sender);
     }
 

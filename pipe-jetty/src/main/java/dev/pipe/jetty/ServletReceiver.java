@@ -62,6 +62,10 @@ final class ServletReceiver implements ReceiverPort {
         if (info.contentLength() >= 0) {
             response.setContentLengthLong(info.contentLength());
             length = info.contentLength();
+        } else if ("HTTP/1.1".equals(exchange.request.getProtocol())) {
+            // With Connection: close, Jetty would end the body by closing the connection, and a cut-off stream
+            // would look complete. Chunked framing lets the client tell the two apart (PROTOCOL.md section 6).
+            response.setHeader("Transfer-Encoding", "chunked");
         }
         String exposed = Forwarding.exposedHeaders(info);
         if (!exposed.isEmpty()) {
