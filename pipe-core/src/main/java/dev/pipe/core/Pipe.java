@@ -285,6 +285,10 @@ final class Pipe {
             }
             party.gone = true;
             LOG.debug("{} sender gone: {}", this, String.valueOf(cause));
+            if (ending) {
+                // the stream ended before the sender left: every byte is on its way, let the receivers finish
+                return;
+            }
             if (state == PipeState.WAITING) {
                 sender = null;
                 tickTimer.cancel();
@@ -329,7 +333,8 @@ final class Pipe {
             if (ending && !receiver.gone) {
                 receiver.done = true;
             }
-            afterWrite(now, true);
+            // a write that lands after its receiver left does not start the slow-receiver clock
+            afterWrite(now, !receiver.gone);
             if (!claimDrain()) {
                 return;
             }
@@ -510,7 +515,8 @@ final class Pipe {
                     "This receiver took no bytes for " + Durations.format(limit) + " while the others waited.");
             SenderParty streaming = sender;
             for (ReceiverParty receiver : receivers) {
-                if (!receiver.gone && !receiver.done && receiver.write != ReceiverParty.Write.NONE) {
+                if (!receiver.gone && !receiver.done && receiver.write != ReceiverParty.Write.NONE
+                        && !completing(receiver)) {
                     receiver.gone = true;
                     dropped++;
                     active--;
@@ -596,7 +602,7 @@ final class Pipe {
         actions.addFirst(() -> forget.accept(this));
         if (failure != null) {
             for (ReceiverParty receiver : receivers) {
-                if (!receiver.gone && !receiver.done) {
+                if (!receiver.gone && !receiver.done && !completing(receiver)) {
                     receiver.gone = true;
                     if (receiver.write == ReceiverParty.Write.QUEUED) {
                         receiver.write = ReceiverParty.Write.NONE;
@@ -619,6 +625,13 @@ final class Pipe {
         String summary = toString();
         long took = from == PipeState.STREAMING ? scheduler.nanoTime() - startNanos : 0;
         actions.add(() -> logEnd(terminal, from, summary, took, failure));
+    }
+
+    // guarded by lock: its complete() is under way (once ending, every issued write is a complete(): onEnd needs a
+    // demand, and a demand needs every chunk write finished), so it has every byte and its outcome is decided. A port
+    // sees exactly one of complete() or abort() (ReceiverPort): it must not be aborted as well.
+    private boolean completing(ReceiverParty receiver) {
+        return ending && receiver.write == ReceiverParty.Write.ISSUED;
     }
 
     private void logEnd(PipeState terminal, PipeState from, String summary, long tookNanos, PipeException failure) {

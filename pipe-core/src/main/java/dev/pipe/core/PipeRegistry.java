@@ -116,7 +116,13 @@ public final class PipeRegistry implements AutoCloseable {
         if (closed) {
             throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
         }
-        return pipes.computeIfAbsent(key, k -> new Pipe(k, receivers, config, scheduler, this::forget));
+        Pipe pipe = pipes.computeIfAbsent(key, k -> new Pipe(k, receivers, config, scheduler, this::forget));
+        if (closed) {
+            // close() may have run between the check above and the creation: leave nothing behind it
+            pipe.shutdown();
+            throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
+        }
+        return pipe;
     }
 
     private void forget(Pipe pipe) {

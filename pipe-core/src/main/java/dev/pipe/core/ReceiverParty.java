@@ -20,7 +20,6 @@ final class ReceiverParty implements Receiver {
     boolean done;
     Write write = Write.NONE;
     ByteBuffer view;          // the chunk to write; null for the final complete()
-    long bytes;
 
     final Runnable writeAction = this::issueWrite;
     final Completion writeDone = new Completion() {
@@ -63,6 +62,6 @@ final class ReceiverParty implements Receiver {
 
     @Override
     public String toString() {
-        return "Receiver[" + (gone ? "gone" : done ? "done" : write) + " bytes=" + bytes + "]";
+        return "Receiver[" + (gone ? "gone" : done ? "done" : write) + "]";
     }
 }

@@ -400,6 +400,30 @@ class FanOutTest {
         h.assertNothingLeft();
     }
 
+    /** Regression: a receiver whose complete() was under way when the sender went also got abort(SENDER_ABORTED). */
+    @Test
+    void senderLeavingAfterItsEndLetsTheReceiversFinish() throws PipeException {
+        Harness.Established pipe = h.establish(3);
+        ScriptedSender sender = pipe.sender();
+        sender.sendChunk("every byte");
+        h.completeAllWrites(pipe.receivers());
+        sender.end();
+        pipe.rx(1).completeWrite();
+
+        sender.abort();
+        assertEquals(1, h.registry.size(), "the stream had ended: the pipe carries on");
+        pipe.receivers().forEach(rx -> assertEquals(List.of(), rx.aborts()));
+
+        pipe.rx(2).completeWrite();
+        pipe.rx(3).failWrite();
+        pipe.rx(1).assertCompletedWith("every byte");
+        pipe.rx(2).assertCompletedWith("every byte");
+        pipe.rx(3).assertReceived("every byte");
+        assertEquals(1, pipe.rx(3).outcomes(), "complete() only");
+        assertEquals(0, h.registry.size());
+        h.assertNothingLeft();
+    }
+
     @Test
     void senderPortThatThrowsFailsTheTransfer() throws PipeException {
         List<RecordingReceiver> receivers = h.receivers(2, 2);

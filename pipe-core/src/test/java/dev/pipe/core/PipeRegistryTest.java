@@ -89,11 +89,12 @@ class PipeRegistryTest {
     }
 
     @Test
-    void pathLimitCountsUtf8Bytes() {
-        Harness limited = new Harness(PipeConfig.defaults().withMaxPathBytes(5));
-        // two characters, six bytes
-        PipeException refused = assertThrows(PipeException.class, () -> limited.registry.key("日本"));
+    void pathLimitCountsUtf8Bytes() throws PipeException {
+        Harness limited = new Harness(PipeConfig.defaults().withMaxPathBytes(7));
+        assertEquals("日本", limited.registry.key("日本").path()); // two characters, six bytes
+        PipeException refused = assertThrows(PipeException.class, () -> limited.registry.key("日本語"));
         assertEquals(Reason.KEY_TOO_LONG, refused.reason());
+        assertEquals("The pipe path is 9 bytes long; the limit is 7.", refused.getMessage());
     }
 
     @Test

@@ -39,6 +39,8 @@ class RendezvousTest {
         assertEquals(1, sender.demands());
         assertEquals(List.of("Waiting for 2 receiver(s)...", "A receiver was connected.", "A receiver was connected.",
                 "Start sending to 2 receiver(s)!"), sender.lines());
+        sender.abort();
+        h.assertNothingLeft();
     }
 
     @Test

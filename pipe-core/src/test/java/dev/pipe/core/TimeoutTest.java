@@ -272,6 +272,28 @@ class TimeoutTest {
         drop.assertNothingLeft();
     }
 
+    /** Regression: a receiver whose complete() was slow got abort(RECEIVER_TOO_SLOW) on top of it. */
+    @Test
+    void dropAfterNeverAbortsAReceiverWhoseCompleteIsUnderWay() throws PipeException {
+        Harness drop = new Harness(PipeConfig.defaults().withSlowReceiver(SlowReceiverPolicy.dropAfter(
+                Duration.ofSeconds(30))));
+        Harness.Established pipe = drop.establish(2);
+        pipe.sender().sendChunk("all");
+        drop.completeAllWrites(pipe.receivers());
+        pipe.sender().end();
+        pipe.rx(1).completeWrite();
+
+        drop.scheduler.advanceBy(Duration.ofMinutes(1));
+        assertEquals(List.of(), pipe.rx(2).aborts());
+        assertEquals(1, pipe.rx(2).completes());
+        assertFalse(pipe.sender().lines().contains(DROPPED));
+
+        pipe.rx(2).completeWrite();
+        pipe.receivers().forEach(rx -> rx.assertCompletedWith("all"));
+        pipe.sender().assertFinished();
+        drop.assertNothingLeft();
+    }
+
     // ---------------------------------------------------------------- progress notices
 
     @Test

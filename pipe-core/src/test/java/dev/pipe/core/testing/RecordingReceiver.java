@@ -181,7 +181,13 @@ public final class RecordingReceiver implements ReceiverPort {
 
     /** The held write (or complete) succeeded. */
     public void completeWrite() {
-        take().done.succeeded();
+        Held write = take();
+        if (write.view == null) {
+            synchronized (lock) {
+                completeSucceeded = true;
+            }
+        }
+        write.done.succeeded();
     }
 
     /** The held write (or complete) failed with {@code cause}. */
@@ -220,8 +226,6 @@ public final class RecordingReceiver implements ReceiverPort {
                 if (!Arrays.equals(now, write.copy)) {
                     violations.add("the chunk changed before its write completed (released too early?)");
                 }
-            } else {
-                completeSucceeded = true;
             }
             return write;
         }
