@@ -1,5 +1,6 @@
 package dev.pipe.examples;
 
+import dev.pipe.core.Durations;
 import dev.pipe.examples.ServerOptions.UsageException;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.jetty.PipeServlet;
@@ -88,7 +89,8 @@ public final class Main {
         String pipes = "http://" + host + ":" + connector.getLocalPort() + prefix;
         LOG.info("pipe {} listening on {}:{} (pipes at {}/, join timeout {}, idle timeout {}, max receivers {}, "
                         + "slow receivers: {})", version(), options.host(), connector.getLocalPort(),
-                prefix, options.config().joinTimeout(), options.config().idleTimeout(),
+                prefix, Durations.format(options.config().joinTimeout()),
+                Durations.format(options.config().idleTimeout()),
                 options.config().maxReceivers(), options.config().slowReceiver());
         out.println("pipe serving " + pipes + "/  -  send: curl -T FILE " + pipes + "/PATH"
                 + "  receive: curl " + pipes + "/PATH  (help: " + "http://" + host + ":" + connector.getLocalPort()
