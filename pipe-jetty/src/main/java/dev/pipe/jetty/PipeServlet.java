@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ServletContextHandler context = new ServletContextHandler("/");
- * context.addServlet(new ServletHolder(new PipeServlet()), "/api/v1/pipe/*");
+ * PipeServers.mount(context, "/api/v1/pipe", new PipeServlet());
+ * // or, by hand: the holder must support async
+ * ServletHolder holder = new ServletHolder(new PipeServlet());
+ * holder.setAsyncSupported(true);
+ * context.addServlet(holder, "/api/v1/pipe/*");
  * }</pre>
  *
  * <p>Every exchange is asynchronous and non-blocking ({@code ReadListener}, {@code WriteListener}): no thread waits
@@ -67,6 +71,11 @@ public class PipeServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!request.isAsyncSupported()) {
+            LOG.warn("PipeServlet is mounted without async support: use PipeServers.mount or setAsyncSupported(true)");
+            Responses.sendError(response, 500, "This pipe endpoint is misconfigured (no async support).");
+            return;
+        }
         switch (request.getMethod()) {
             case "GET" -> receive(request, response);
             case "PUT", "POST" -> send(request, response);
