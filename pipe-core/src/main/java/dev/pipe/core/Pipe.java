@@ -114,11 +114,8 @@ final class Pipe {
     int joinSender(SenderParty party, int n) throws PipeException {
         int connected;
         synchronized (lock) {
-            if (state.isTerminal()) {
+            if (!isJoinable()) {
                 return -1;
-            }
-            if (state == PipeState.STREAMING) {
-                throw established();
             }
             if (sender != null) {
                 throw new PipeException(Reason.SENDER_CONFLICT,
@@ -147,11 +144,8 @@ final class Pipe {
     int joinReceiver(ReceiverParty party, int n) throws PipeException {
         int connected;
         synchronized (lock) {
-            if (state.isTerminal()) {
+            if (!isJoinable()) {
                 return -1;
-            }
-            if (state == PipeState.STREAMING) {
-                throw established();
             }
             checkReceivers(n);
             if (receivers.size() >= expected) {
@@ -173,9 +167,13 @@ final class Pipe {
         return connected;
     }
 
-    private PipeException established() {
-        return new PipeException(Reason.ALREADY_ESTABLISHED,
-                "Connection on '/" + key.path() + "' has been established already.");
+    // guarded by lock: false when terminal (the registry makes a new pipe); refuses everyone once established
+    private boolean isJoinable() throws PipeException {
+        if (state == PipeState.STREAMING) {
+            throw new PipeException(Reason.ALREADY_ESTABLISHED,
+                    "Connection on '/" + key.path() + "' has been established already.");
+        }
+        return !state.isTerminal();
     }
 
     private void checkReceivers(int n) throws PipeException {
