@@ -95,6 +95,8 @@ final class ServletReceiver implements ReceiverPort {
             writer.abandon(reason);
             return;
         }
+        // as in begin(): our watch on the connection cannot be withdrawn, so the connection ends with this response
+        exchange.response.setHeader("Connection", "close");
         byte[] body = Responses.prepareError(exchange.response, StatusMapping.status(reason.reason()),
                 reason.getMessage());
         writer.write(ByteBuffer.wrap(body), new Completion() {

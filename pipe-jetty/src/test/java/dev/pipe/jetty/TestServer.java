@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A real Jetty on 127.0.0.1, port 0, with a {@link PipeServlet} at {@code /api/v1/pipe}; an observer lets tests
@@ -40,6 +41,8 @@ public final class TestServer implements AutoCloseable {
     private TestServer(PipeConfig config) throws Exception {
         registry = new PipeRegistry(config, scheduler, joins);
         server = PipeServers.server("127.0.0.1", 0, PREFIX, new PipeServlet(registry));
+        // on stop, Jetty gives idle keep-alive connections (an HttpClient's pool) 1 s to go; tests need not wait
+        ((ServerConnector) server.getConnectors()[0]).setShutdownIdleTimeout(50);
         server.start();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -71,6 +74,11 @@ public final class TestServer implements AutoCloseable {
 
     public PipeRegistry registry() {
         return registry;
+    }
+
+    /** The idle timeout of the connector: Jetty's default (30 s), which the fixture leaves alone. */
+    public Duration connectorIdleTimeout() {
+        return Duration.ofMillis(((ServerConnector) server.getConnectors()[0]).getIdleTimeout());
     }
 
     public PipeKey key(String path) throws Exception {
