@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipe.core.PipeState;
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -17,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A paused sender pauses the pipe, not breaks it (PROTOCOL.md section 6): the container's own idle timeout must not
- * cut a pipe whose sender is silent for longer than it.
+ * cut a pipe whose sender is silent for longer than it, nor a receiver that takes nothing for that long under
+ * {@code block}.
  */
 @Timeout(120)
 class PauseHttpTest {
@@ -25,9 +31,13 @@ class PauseHttpTest {
     /** Longer than Jetty's default connector idle timeout (30 s), which the test server keeps. */
     private static final Duration PAUSE = Duration.ofSeconds(35);
 
-    /** A sender silent for 35 s mid-stream keeps its pipe: afterwards the rest flows and every byte arrives. */
+    /**
+     * A sender silent for 35 s mid-stream keeps its pipe: afterwards the rest flows and every byte arrives. Over the
+     * same 35 s, on a second pipe, a receiver that reads nothing (a write of the server pending all along) is not cut
+     * by the connection's idle timeout: the slowest governs, and when it reads again, everyone completes.
+     */
     @Test
-    void senderSilentLongerThanTheContainerIdleTimeoutKeepsItsPipe() throws Exception {
+    void silenceLongerThanTheContainerIdleTimeoutKeepsThePipe() throws Exception {
         try (TestServer server = TestServer.start()) {
             assertTrue(PAUSE.compareTo(server.connectorIdleTimeout()) > 0,
                     "the pause must outlast the connector's idle timeout " + server.connectorIdleTimeout());
@@ -36,6 +46,7 @@ class PauseHttpTest {
             byte[] after = TestData.logLines(2L, 20_000);
             StreamingReceiver receiver = StreamingReceiver.start(server, path, 1, true);
             server.awaitReceivers(path, 1);
+            FrozenReceiver frozen = FrozenReceiver.start(server, "frozen-laptop");
             try (RawHttp sender = RawHttp.putChunked(server, path + "?n=1")) {
                 sender.readTimeout(PAUSE.plus(TestServer.LONG_WAIT)); // its progress is silent during the pause too
                 assertEquals(200, sender.head().status());
@@ -52,6 +63,7 @@ class PauseHttpTest {
                 assertEquals(PipeState.STREAMING, server.registry().state(server.key(path)),
                         "the pipe outlives the pause");
 
+                frozen.thawAndCheck();
                 sender.chunk(after);
                 sender.lastChunk();
                 assertCompleted(progress.awaitEnd(), 1, waiting(1), connected(1), started(1));
@@ -63,6 +75,52 @@ class PauseHttpTest {
             assertArrayEquals(expected.toByteArray(), receiver.await().assertOk().bytes());
             server.awaitGone(path);
             assertEquals(PipeState.COMPLETED, server.lastEnd(path));
+        }
+    }
+
+    /** Two receivers and a sender on one pipe, one receiver reading nothing until thawed. */
+    private static final class FrozenReceiver {
+        private static final long TOTAL = 32L * 1024 * 1024;
+
+        private final TestServer server;
+        private final String path;
+        private final StreamingReceiver fast;
+        private final RawHttp stalled;
+        private final TestData.PatternStream source;
+        private final CompletableFuture<HttpResponse<String>> sender;
+
+        private FrozenReceiver(TestServer server, String path) throws Exception {
+            this.server = server;
+            this.path = path;
+            fast = StreamingReceiver.start(server, path, 2, false);
+            stalled = RawHttp.connect(server, 64 * 1024);
+            stalled.request("GET", TestServer.PREFIX + "/" + path + "?n=2");
+            server.awaitReceivers(path, 2);
+            source = new TestData.PatternStream(11L, TOTAL, 64 * 1024);
+            sender = server.client().sendAsync(HttpRequest.newBuilder(server.uri(path, 2))
+                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> source)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, stalled.head().status(), stalled.head().toString());
+            long held = TestData.awaitSettled(fast::count);
+            assertTrue(held < TOTAL, "the frozen receiver holds the pipe back: the fast one got " + held);
+        }
+
+        static FrozenReceiver start(TestServer server, String path) throws Exception {
+            return new FrozenReceiver(server, path);
+        }
+
+        /** Reads the frozen receiver's body at last: it must be whole, and the transfer complete. */
+        void thawAndCheck() throws Exception {
+            try (stalled) {
+                assertEquals(PipeState.STREAMING, server.registry().state(server.key(path)),
+                        "a receiver frozen for longer than the idle timeout keeps its pipe under block");
+                MessageDigest digest = TestData.sha256();
+                assertEquals(TOTAL, stalled.body().drainInto(digest));
+                assertTrue(stalled.body().complete(), "the frozen receiver's body ends properly");
+                assertArrayEquals(source.sha256(), digest.digest());
+                assertArrayEquals(source.sha256(), fast.await().assertOk().sha256());
+                assertEquals(200, sender.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
+            }
         }
     }
 }

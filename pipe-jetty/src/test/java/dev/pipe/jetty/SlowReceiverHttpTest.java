@@ -23,8 +23,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,7 +69,7 @@ class SlowReceiverHttpTest {
             assertEquals(200, stalled.head().status(), stalled.head().toString());
             // from here the stalled receiver reads nothing
 
-            long fastStalledAt = awaitSettled(fast::count);
+            long fastStalledAt = TestData.awaitSettled(fast::count);
             long produced = source.produced();
             long heapDuring = TestData.usedHeapAfterGc();
             System.out.printf("block: with one receiver stalled, the fast one got %s and the sender produced %s of %s;"
@@ -153,25 +151,5 @@ class SlowReceiverHttpTest {
         } catch (IOException | RuntimeException unknown) {
             return 16 * MIB;
         }
-    }
-
-    /**
-     * Polls {@code count} until it has not changed for one second (ten reads 100 ms apart), bounded by
-     * {@link TestServer#LONG_WAIT}: the stall has no event of its own, so this waits for its effect.
-     */
-    private static long awaitSettled(LongSupplier count) {
-        long deadline = System.nanoTime() + TestServer.LONG_WAIT.toNanos();
-        long last = count.getAsLong();
-        int unchanged = 0;
-        while (unchanged < 10) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the count never settled; last " + last);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            long now = count.getAsLong();
-            unchanged = now == last && now > 0 ? unchanged + 1 : 0;
-            last = now;
-        }
-        return last;
     }
 }

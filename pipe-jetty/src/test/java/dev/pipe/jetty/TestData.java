@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /** Deterministic bytes for the HTTP tests: log-like lines, and large streams generated on the fly, never held whole. */
 final class TestData {
@@ -251,5 +252,25 @@ final class TestData {
             produced.set(end);
             return count;
         }
+    }
+
+    /**
+     * Polls {@code count} until it has not changed for one second (ten reads 100 ms apart), bounded by
+     * {@link TestServer#LONG_WAIT}: the stall has no event of its own, so this waits for its effect.
+     */
+    public static long awaitSettled(LongSupplier count) {
+        long deadline = System.nanoTime() + TestServer.LONG_WAIT.toNanos();
+        long last = count.getAsLong();
+        int unchanged = 0;
+        while (unchanged < 10) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the count never settled; last " + last);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            long now = count.getAsLong();
+            unchanged = now == last && now > 0 ? unchanged + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 }
