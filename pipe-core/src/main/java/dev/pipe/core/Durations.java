@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 /** Durations as people write them in flags: {@code 300ms}, {@code 45s}, {@code 5m}, {@code 1h}, {@code 2d}. */
 public final class Durations {
 
+    /** The longest duration a setting may have. */
+    public static final Duration MAX = Duration.ofDays(365);
+
     private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private Durations() {
@@ -27,7 +30,7 @@ public final class Durations {
                             + text + "'");
         }
         long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
+        Duration duration = switch (matcher.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
@@ -35,6 +38,10 @@ public final class Durations {
             case "d" -> Duration.ofDays(amount);
             default -> throw new AssertionError(matcher.group(2));
         };
+        if (duration.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException("duration must be at most 365d: '" + text + "'");
+        }
+        return duration;
     }
 
     /** The shortest exact text that {@link #parse} reads back as {@code duration}. */

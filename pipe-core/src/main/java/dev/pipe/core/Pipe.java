@@ -55,6 +55,7 @@ final class Pipe {
     private final int expected;
     private final PipeConfig config;
     private final Scheduler scheduler;
+    private final PipeObserver observer;
     private final Consumer<Pipe> forget;
     private final Object lock = new Object();
 
@@ -84,11 +85,13 @@ final class Pipe {
 
     private final Runnable releaseAction = this::releaseChunk;
 
-    Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, Consumer<Pipe> forget) {
+    Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, PipeObserver observer,
+         Consumer<Pipe> forget) {
         this.key = key;
         this.expected = expected;
         this.config = config;
         this.scheduler = scheduler;
+        this.observer = observer;
         this.forget = forget;
         synchronized (lock) {
             joinTimer = scheduler.schedule(this::expire, config.joinTimeout());
@@ -107,15 +110,13 @@ final class Pipe {
 
     // ---------------------------------------------------------------- rendezvous
 
-    /**
-     * Adds the sender; returns the number of receivers then connected, or -1 when this pipe is already terminal and
-     * the registry must make a new one.
-     */
-    int joinSender(SenderParty party, int n) throws PipeException {
+    /** Adds the sender; false when this pipe is already terminal and the registry must make a new one. */
+    boolean joinSender(SenderParty party, int n) throws PipeException {
         int connected;
+        boolean drain;
         synchronized (lock) {
             if (!isJoinable()) {
-                return -1;
+                return false;
             }
             if (sender != null) {
                 throw new PipeException(Reason.SENDER_CONFLICT,
@@ -132,20 +133,19 @@ final class Pipe {
             tickTimer = scheduler.schedule(this::tick, WAITING_NOTICE_INTERVAL);
             connected = receivers.size();
             establishIfReady();
-            if (!claimDrain()) {
-                return connected;
-            }
+            drain = claimDrain();
         }
-        drain();
-        return connected;
+        joined(true, connected, drain);
+        return true;
     }
 
     /** Adds a receiver; as {@link #joinSender}. */
-    int joinReceiver(ReceiverParty party, int n) throws PipeException {
+    boolean joinReceiver(ReceiverParty party, int n) throws PipeException {
         int connected;
+        boolean drain;
         synchronized (lock) {
             if (!isJoinable()) {
-                return -1;
+                return false;
             }
             checkReceivers(n);
             if (receivers.size() >= expected) {
@@ -159,12 +159,22 @@ final class Pipe {
             }
             connected = receivers.size();
             establishIfReady();
-            if (!claimDrain()) {
-                return connected;
-            }
+            drain = claimDrain();
         }
-        drain();
-        return connected;
+        joined(false, connected, drain);
+        return true;
+    }
+
+    // the observer hears of a join before anything the join set off, such as the end of the pipe
+    private void joined(boolean isSender, int connected, boolean drain) {
+        try {
+            observer.onJoin(key, isSender, connected);
+        } catch (RuntimeException bug) {
+            LOG.error("{} observer failed", this, bug);
+        }
+        if (drain) {
+            drain();
+        }
     }
 
     // guarded by lock: false when terminal (the registry makes a new pipe); refuses everyone once established

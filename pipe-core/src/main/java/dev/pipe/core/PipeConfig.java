@@ -76,8 +76,8 @@ public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxRece
     }
 
     private static void requirePositive(Duration value, String name) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + value);
+        if (value.isNegative() || value.isZero() || value.compareTo(Durations.MAX) > 0) {
+            throw new IllegalArgumentException(name + " must be positive and at most 365 days: " + value);
         }
     }
 }

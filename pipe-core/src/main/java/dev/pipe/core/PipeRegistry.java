@@ -81,9 +81,7 @@ public final class PipeRegistry implements AutoCloseable {
         for (;;) {
             Pipe pipe = open(key, receivers);
             SenderParty party = new SenderParty(pipe, port, info);
-            int joined = pipe.joinSender(party, receivers);
-            if (joined >= 0) {
-                observer.onJoin(key, true, joined);
+            if (pipe.joinSender(party, receivers)) {
                 return party;
             }
             pipes.remove(key, pipe);
@@ -103,9 +101,7 @@ public final class PipeRegistry implements AutoCloseable {
         for (;;) {
             Pipe pipe = open(key, receivers);
             ReceiverParty party = new ReceiverParty(pipe, port);
-            int joined = pipe.joinReceiver(party, receivers);
-            if (joined >= 0) {
-                observer.onJoin(key, false, joined);
+            if (pipe.joinReceiver(party, receivers)) {
                 return party;
             }
             pipes.remove(key, pipe);
@@ -116,7 +112,7 @@ public final class PipeRegistry implements AutoCloseable {
         if (closed) {
             throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
         }
-        Pipe pipe = pipes.computeIfAbsent(key, k -> new Pipe(k, receivers, config, scheduler, this::forget));
+        Pipe pipe = pipes.computeIfAbsent(key, k -> new Pipe(k, receivers, config, scheduler, observer, this::forget));
         if (closed) {
             // close() may have run between the check above and the creation: leave nothing behind it
             pipe.shutdown();

@@ -9,8 +9,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #block()} (the default): the slowest receiver sets the pace of everyone, as it must for a
  *       replay that every reader sees in full.</li>
- *   <li>{@link #dropAfter(Duration)}: a receiver that has accepted no bytes for that long while at least one
- *       other receiver already has the chunk is dropped, as if it had gone away, and the others carry on.</li>
+ *   <li>{@link #dropAfter(Duration)}: a receiver that has not taken the chunk in flight for that long after another
+ *       receiver took it (so, for one chunk, of {@link PipeConfig#chunkSize()} bytes at most) is dropped, as if it had
+ *       gone away, and the others carry on.</li>
  * </ul>
  */
 public final class SlowReceiverPolicy {
@@ -31,8 +32,8 @@ public final class SlowReceiverPolicy {
     /** A receiver stalled for {@code limit} while others wait is dropped. */
     public static SlowReceiverPolicy dropAfter(Duration limit) {
         Objects.requireNonNull(limit, "limit");
-        if (limit.isNegative() || limit.isZero()) {
-            throw new IllegalArgumentException("drop-after limit must be positive: " + limit);
+        if (limit.isNegative() || limit.isZero() || limit.compareTo(Durations.MAX) > 0) {
+            throw new IllegalArgumentException("drop-after limit must be positive and at most 365 days: " + limit);
         }
         return new SlowReceiverPolicy(limit);
     }

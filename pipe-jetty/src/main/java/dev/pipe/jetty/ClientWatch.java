@@ -86,6 +86,8 @@ final class ClientWatch implements Callback {
 
     @Override
     public InvocationType getInvocationType() {
-        return InvocationType.NON_BLOCKING;
+        // what runs on a hang-up (a pipe dropping a party, and maybe more of the transfer after it) is no work for
+        // the selector thread: let Jetty hand it to its pool
+        return InvocationType.BLOCKING;
     }
 }

@@ -116,7 +116,7 @@ public class PipeServlet extends HttpServlet {
         Responses.common(response);
         response.setContentType("text/plain");
         response.setHeader("Connection", "close");
-        if (!http10) {
+        if ("HTTP/1.1".equals(request.getProtocol())) {
             // chunked, so that a progress stream cut off is not mistaken for a finished one
             response.setHeader("Transfer-Encoding", "chunked");
         }

@@ -3,6 +3,7 @@ package dev.pipe.jetty;
 import dev.pipe.core.Completion;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -13,24 +14,27 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  *
  * <p>A write is done when {@code isReady()} is true right after it, otherwise at the next {@code onWritePossible}
  * (the states of Jetty's {@code AsyncProxyServlet.StreamWriter}). Buffers go through Jetty's
- * {@link HttpOutput#write(ByteBuffer)}, which neither copies nor aggregates them, so each chunk leaves at once.
+ * {@link HttpOutput#write(ByteBuffer)}, which neither copies nor aggregates them, so each chunk leaves at once; when a
+ * filter has wrapped the response, through the plain servlet write followed by a flush.
  * The caller keeps at most one write outstanding; nothing is written before {@link #start()}.
  */
 final class ResponseWriter implements WriteListener {
 
     private final ServletOutputStream out;
+    private final HttpOutput direct;   // Jetty's own stream, or null when a filter wrapped the response
     private final Consumer<Throwable> onFailure;
     private final Object lock = new Object();
 
     // guarded by lock
     private boolean listening;
-    private ByteBuffer buffer;
+    private ByteBuffer buffer;     // to write, until written
+    private boolean flushPending;  // written through a wrapper: flush it
     private Completion done;       // the write queued or in flight
-    private boolean inFlight;
     private Throwable failure;
 
     ResponseWriter(ServletOutputStream out, Consumer<Throwable> onFailure) {
         this.out = out;
+        this.direct = out instanceof HttpOutput jetty ? jetty : null;
         this.onFailure = onFailure;
     }
 
@@ -79,23 +83,27 @@ final class ResponseWriter implements WriteListener {
                 return;
             }
             try {
-                if (!out.isReady()) {
-                    return; // onWritePossible will come
-                }
-                if (!inFlight) {
-                    ((HttpOutput) out).write(buffer);
-                    buffer = null;
+                // each pass: the step before is done when isReady() is true; otherwise onWritePossible will come
+                for (;;) {
                     if (!out.isReady()) {
-                        inFlight = true;
                         return;
                     }
+                    if (buffer != null) {
+                        writeStep(buffer);
+                        buffer = null;
+                        flushPending = direct == null;
+                    } else if (flushPending) {
+                        out.flush();
+                        flushPending = false;
+                    } else {
+                        break;
+                    }
                 }
-                inFlight = false;
             } catch (Throwable x) {
                 failed = x;
                 failure = x;
                 buffer = null;
-                inFlight = false;
+                flushPending = false;
             }
             complete = done;
             done = null;
@@ -105,6 +113,20 @@ final class ResponseWriter implements WriteListener {
         } else {
             complete.failed(failed);
             onFailure.accept(failed);
+        }
+    }
+
+    // guarded by lock
+    private void writeStep(ByteBuffer bytes) throws IOException {
+        if (direct != null) {
+            direct.write(bytes);
+        } else if (bytes.hasArray()) {
+            // a response wrapped by a filter: the plain servlet write, which may aggregate, so a flush follows
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        } else {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.duplicate().get(copy);
+            out.write(copy);
         }
     }
 
@@ -118,7 +140,7 @@ final class ResponseWriter implements WriteListener {
             complete = done;
             done = null;
             buffer = null;
-            inFlight = false;
+            flushPending = false;
         }
         if (complete != null) {
             complete.failed(failure);
@@ -136,7 +158,7 @@ final class ResponseWriter implements WriteListener {
             complete = done;
             done = null;
             buffer = null;
-            inFlight = false;
+            flushPending = false;
         }
         if (complete != null) {
             complete.failed(cause);

@@ -34,6 +34,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private boolean demanded;
     private boolean lent;
     private boolean eof;
+    private boolean started;   // demand has come: the pipe is established
     private boolean done;
     private int filled;
 
@@ -82,6 +83,7 @@ final class ServletSender implements SenderPort, ReadListener {
     public void demand() {
         synchronized (lock) {
             demanded = true;
+            started = true;
         }
         pump();
     }
@@ -195,6 +197,10 @@ final class ServletSender implements SenderPort, ReadListener {
     private void gone(Throwable cause) {
         Sender sender;
         synchronized (lock) {
+            if (eof && started) {
+                // every byte of the body is already here: the transfer can finish without the sender
+                return;
+            }
             sender = handle;
             done = true;
         }
