@@ -28,10 +28,18 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "5", "m", "1.5s", "-1s", "5 m", "5M", "5min", "1h30m", "PT5M", "1234567890123s"})
+    @ValueSource(strings = {"", "5", "m", "1.5s", "-1s", "5 m", "5M", "5min", "1h30m", "PT5M", "1234567890123s",
+            "366d", "8785h", "999999999999d"})
     void parseRefusesAnythingElseAndQuotesIt(String text) {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
         assertTrue(refused.getMessage().contains("'" + text + "'"), refused.getMessage());
+    }
+
+    @Test
+    void aYearIsTheLongestSetting() {
+        assertEquals(Durations.MAX, Durations.parse("365d"));
+        assertThrows(IllegalArgumentException.class, () -> PipeConfig.defaults().withJoinTimeout(Duration.ofDays(366)));
+        assertThrows(IllegalArgumentException.class, () -> SlowReceiverPolicy.dropAfter(Duration.ofDays(366)));
     }
 
     @ParameterizedTest
