@@ -4,6 +4,7 @@ import dev.pipe.core.Durations;
 import dev.pipe.examples.ServerOptions.UsageException;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.jetty.PipeServlet;
+import dev.pipe.jetty.PlainErrorHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -79,6 +80,9 @@ public final class Main {
             context.addServlet(pages, path);
         }
         server.setHandler(context);
+        // Jetty's own errors (a malformed URI, an unknown path) as one [ERROR] line, like the pipes' errors
+        server.setErrorHandler(new PlainErrorHandler());
+        context.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(5_000);
         server.start();
 

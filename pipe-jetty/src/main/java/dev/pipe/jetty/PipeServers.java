@@ -71,6 +71,8 @@ public final class PipeServers {
         ServletContextHandler context = new ServletContextHandler("/");
         mount(context, pathPrefix, servlet);
         server.setHandler(context);
+        server.setErrorHandler(new PlainErrorHandler());
+        context.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(5_000);
         return server;
     }

@@ -27,6 +27,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How the servlet meets its container: wrapped responses, HTTP/1.0 senders, senders that leave while waiting. */
 @Timeout(60)
@@ -113,6 +115,26 @@ class AdapterHttpTest {
             server.awaitGone(path);
             assertEquals(PipeState.ABANDONED, server.lastEnd(path));
             HttpAsserts.assertTransferWorks(server, path, 1);
+        }
+    }
+
+    /** Paths Jetty itself refuses still get the protocol's error shape: one [ERROR] line of text/plain, a 4xx. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a%2Fb", "%ZZ", "%C0%AF", "a%00b"})
+    void malformedPathsGetOnePlainErrorLine(String path) throws Exception {
+        try (TestServer server = TestServer.start()) {
+            for (String method : new String[] {"GET", "PUT"}) {
+                try (RawHttp client = RawHttp.connect(server)) {
+                    client.request(method, TestServer.PREFIX + "/" + path, "Content-Length: 0");
+                    RawHttp.Head head = client.head();
+                    String context = method + " " + path + " -> " + head;
+                    assertEquals(400, head.status(), context);
+                    assertEquals(List.of("text/plain"), head.headers().get("content-type"), context);
+                    String body = new String(client.body().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(body.startsWith("[ERROR] ") && body.endsWith("\n") && body.lines().count() == 1,
+                            context + " body: " + body);
+                }
+            }
         }
     }
 

@@ -1,0 +1,52 @@
+package dev.pipe.jetty;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's own errors (a malformed URI, an unknown path) in the protocol's shape: {@code text/plain}, a
+ * {@code Content-Length} and one {@code [ERROR]} line, never an HTML page or a stack trace. Install it on the
+ * {@code Server} and on the context:
+ *
+ * <pre>{@code
+ * server.setErrorHandler(new PlainErrorHandler());
+ * context.setErrorHandler(new PlainErrorHandler());
+ * }</pre>
+ */
+public class PlainErrorHandler extends ErrorHandler {
+
+    private static final int MAX_REASON = 200;
+
+    public PlainErrorHandler() {
+        setShowStacks(false);
+        setShowCauses(false);
+    }
+
+    /** Every method gets the line, {@code PUT} included (Jetty's default answers only GET, POST and HEAD). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        byte[] body = ("[ERROR] " + reason(code, message) + "\n").getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** One short line: Jetty's message when it has one, else the status's reason phrase. */
+    static String reason(int code, String message) {
+        String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+        text = text.replaceAll("[\\r\\n\\t]+", " ").strip();
+        return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) + "..." : text;
+    }
+}
