@@ -132,20 +132,9 @@ final class ResponseWriter implements WriteListener {
 
     @Override
     public void onError(Throwable cause) {
-        Completion complete;
-        synchronized (lock) {
-            if (failure == null) {
-                failure = Objects.requireNonNullElseGet(cause, () -> new IllegalStateException("write failed"));
-            }
-            complete = done;
-            done = null;
-            buffer = null;
-            flushPending = false;
-        }
-        if (complete != null) {
-            complete.failed(failure);
-        }
-        onFailure.accept(failure);
+        Throwable failed = Objects.requireNonNullElseGet(cause, () -> new IllegalStateException("write failed"));
+        abandon(failed);
+        onFailure.accept(failed);
     }
 
     /** Fails the write outstanding, if any: the exchange was aborted and the bytes will not be written. */
