@@ -35,6 +35,40 @@ class PipeServerJarIT {
         assertTrue(output.contains("--slow-receiver") && output.contains("PIPE_PORT"), output);
     }
 
+    /** A pipe's path works like a password: not even DEBUG logs show it, whatever happens on the pipe. */
+    @Test
+    void logsNeverShowAPipePath() throws Exception {
+        String secret = "s3cret-" + Long.toHexString(System.nanoTime());
+        Path log = Files.createTempFile("pipe-server", ".log");
+        Process process = new ProcessBuilder(JAVA, "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", "-jar",
+                JAR.toString(), "--port", "0").redirectError(log.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            Matcher matcher = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(out.readLine()));
+            assertTrue(matcher.find());
+            String pipe = "http://127.0.0.1:" + matcher.group(1) + "/api/v1/pipe/" + secret;
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            // a transfer, a refusal and a mismatch on the secret path
+            CompletableFuture<HttpResponse<String>> receiver = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(pipe)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> mismatch = client.send(HttpRequest.newBuilder(URI.create(pipe + "?n=2")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, mismatch.statusCode());
+            client.send(HttpRequest.newBuilder(URI.create(pipe)).PUT(HttpRequest.BodyPublishers.ofString("x\n")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("x\n", receiver.get(30, TimeUnit.SECONDS).body());
+        } finally {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        String logged = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        assertTrue(logged.contains("COMPLETED") && logged.contains("DEBUG"), "the transfer was logged:\n" + logged);
+        assertTrue(!logged.contains(secret), "the pipe's path leaked into the logs:\n" + logged);
+    }
+
     @Test
     void portZeroPrintsThePortAndServes() throws Exception {
         assertTrue(Files.isRegularFile(JAR), "run mvn package first: " + JAR.toAbsolutePath());

@@ -734,7 +734,8 @@ final class Pipe {
         synchronized (lock) {
             int connected = state == PipeState.STREAMING ? active : receivers.size();
             return "Pipe[" + state + " key=" + key + " rx=" + connected + "/" + expected
-                    + (sender == null ? " no-sender" : "") + " bytes=" + bytes + "]";
+                    + (sender == null ? " no-sender" : "") + (dropped > 0 ? " dropped=" + dropped : "")
+                    + " bytes=" + bytes + "]";
         }
     }
 }
