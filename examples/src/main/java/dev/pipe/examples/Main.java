@@ -2,6 +2,7 @@ package dev.pipe.examples;
 
 import dev.pipe.core.Durations;
 import dev.pipe.examples.ServerOptions.UsageException;
+import dev.pipe.jetty.PipeConnectionFactory;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.jetty.PipeServlet;
 import dev.pipe.jetty.PlainErrorHandler;
@@ -13,7 +14,6 @@ import java.util.Properties;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -67,7 +67,7 @@ public final class Main {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);

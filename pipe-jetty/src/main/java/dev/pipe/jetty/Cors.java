@@ -3,7 +3,7 @@ package dev.pipe.jetty;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** The CORS preflight answer (PROTOCOL.md section 7), as piping-server gives it. */
+/** The CORS preflight answer (PROTOCOL.md section 7), as piping-server gives it, headers in its order. */
 final class Cors {
 
     private Cors() {
@@ -14,10 +14,10 @@ final class Cors {
         response.setHeader("Access-Control-Allow-Origin", "*");
         response.setHeader("Access-Control-Allow-Methods", Responses.ALLOW);
         response.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Disposition, X-Piping");
-        response.setHeader("Access-Control-Max-Age", "86400");
         if ("true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
             response.setHeader("Access-Control-Allow-Private-Network", "true");
         }
+        response.setHeader("Access-Control-Max-Age", "86400");
         response.setContentLength(0);
     }
 }

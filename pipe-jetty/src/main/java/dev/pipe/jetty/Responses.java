@@ -1,6 +1,8 @@
 package dev.pipe.jetty;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletApiResponse;
+import org.eclipse.jetty.http.HttpField;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -19,6 +21,20 @@ final class Responses {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no");
+    }
+
+    /**
+     * Adds a header with its value exactly as given. The Servlet API rewrites a {@code Content-Type} it is given
+     * ({@code text/plain; charset=UTF-8} becomes {@code text/plain;charset=utf-8}); a forwarded header must reach the
+     * receiver as the sender wrote it, so on Jetty's own response it goes straight into the response's fields.
+     */
+    static void addExact(HttpServletResponse response, String name, String value) {
+        if (response instanceof ServletApiResponse jetty) {
+            // a field without its well-known header, so that the servlet layer leaves the value alone
+            jetty.getResponse().getHeaders().add(new HttpField(null, name, value));
+        } else {
+            response.addHeader(name, value);
+        }
     }
 
     /** The body of an error: one {@code [ERROR]} line. */

@@ -56,7 +56,7 @@ final class ServletReceiver implements ReceiverPort {
         response.setHeader("Connection", "close");
         for (Map.Entry<String, List<String>> header : info.metadata().entrySet()) {
             for (String value : header.getValue()) {
-                response.addHeader(header.getKey(), value);
+                Responses.addExact(response, header.getKey(), value);
             }
         }
         if (info.contentLength() >= 0) {

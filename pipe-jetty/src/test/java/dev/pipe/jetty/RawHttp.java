@@ -61,7 +61,13 @@ final class RawHttp implements AutoCloseable {
 
     /** Sends a request head: {@code METHOD target HTTP/1.1}, {@code Host}, then {@code headers} ("Name: value"). */
     RawHttp request(String method, String target, String... headers) throws IOException {
-        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+        return requestIn("HTTP/1.1", method, target, headers);
+    }
+
+    /** Sends a request head in {@code version} ({@code HTTP/1.0} or {@code HTTP/1.1}). */
+    RawHttp requestIn(String version, String method, String target, String... headers) throws IOException {
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(' ').append(version)
+                .append("\r\n")
                 .append("Host: 127.0.0.1:").append(socket.getPort()).append("\r\n");
         for (String header : headers) {
             head.append(header).append("\r\n");
@@ -157,7 +163,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** A status line and headers; header names compared without case. */
-    record Head(String statusLine, int status, Map<String, List<String>> headers) {
+    record Head(String statusLine, int status, Map<String, List<String>> headers, List<String> names) {
 
         static Head parse(String text) {
             String[] lines = text.split("\r\n");
@@ -167,14 +173,21 @@ final class RawHttp implements AutoCloseable {
                 throw new IllegalStateException("not a status line: '" + statusLine + "'");
             }
             Map<String, List<String>> headers = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
                 if (colon > 0) {
+                    names.add(lines[i].substring(0, colon));
                     headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                             k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
                 }
             }
-            return new Head(statusLine, Integer.parseInt(parts[1]), headers);
+            return new Head(statusLine, Integer.parseInt(parts[1]), headers, List.copyOf(names));
+        }
+
+        /** Every value of header {@code name}, in order (empty when absent). */
+        List<String> all(String name) {
+            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
         }
 
         /** The only value of header {@code name}, or null; fails when it is given more than once. */

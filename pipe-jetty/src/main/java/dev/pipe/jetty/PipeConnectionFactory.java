@@ -1,0 +1,70 @@
+package dev.pipe.jetty;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpGenerator;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+/**
+ * Jetty's HTTP/1.x connection factory, except that a response to an HTTP/1.0 request starts with an
+ * {@code HTTP/1.0} status line, as piping-server answers (PROTOCOL.md section 5), and that header values reach the
+ * pipes as the client wrote them. Jetty itself always answers {@code HTTP/1.1}, which RFC 9110 allows, but a client
+ * written for the reference may read the status line.
+ *
+ * <pre>{@code
+ * ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(new HttpConfiguration()));
+ * }</pre>
+ */
+public class PipeConnectionFactory extends HttpConnectionFactory {
+
+    /**
+     * A factory over {@code configuration}, which it sets to keep request header values as the client wrote them
+     * ({@link HttpConfiguration#setHeaderCacheCaseSensitive}): Jetty's header cache otherwise hands a forwarded
+     * {@code Content-Type: application/json; charset=UTF-8} on as {@code charset=utf-8}.
+     */
+    public PipeConnectionFactory(HttpConfiguration configuration) {
+        super(configuration);
+        configuration.setHeaderCacheCaseSensitive(true);
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        HttpConnection connection = new HttpConnection(getHttpConfiguration(), connector, endPoint) {
+            @Override
+            protected HttpGenerator newHttpGenerator() {
+                return new Http10StatusLine();
+            }
+        };
+        connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
+        return configure(connection, connector, endPoint);
+    }
+
+    /** Writes {@code HTTP/1.0} in place of {@code HTTP/1.1} in the status line of a response to HTTP/1.0. */
+    static final class Http10StatusLine extends HttpGenerator {
+
+        private static final int VERSION_DIGIT = "HTTP/1.".length();
+
+        @Override
+        public Result generateResponse(MetaData.Response info, boolean head, ByteBuffer header, ByteBuffer chunk,
+                ByteBuffer content, boolean last) throws IOException {
+            boolean statusLine = info != null && getState() == State.START && header != null
+                    && info.getHttpVersion() == HttpVersion.HTTP_1_0;
+            Result result = super.generateResponse(info, head, header, chunk, content, last);
+            if (statusLine && header.remaining() > VERSION_DIGIT) {
+                // the header is ready to flush from its position, and begins with the status line
+                int at = header.position() + VERSION_DIGIT;
+                if (header.get(at - 1) == '.' && header.get(at) == '1' && header.get(header.position()) == 'H') {
+                    header.put(at, (byte) '0');
+                }
+            }
+            return result;
+        }
+    }
+}
