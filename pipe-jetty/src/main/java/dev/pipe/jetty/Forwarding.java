@@ -37,6 +37,25 @@ final class Forwarding {
         return new TransferInfo(request.getContentLengthLong(), headers);
     }
 
+    /**
+     * What a form's sender says about its stream: the payload part's {@code Content-Type} and
+     * {@code Content-Disposition}, and the request's {@code X-Piping}. The part's length is not known ahead.
+     */
+    static TransferInfo info(HttpServletRequest request, MultipartDecoder form) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (form.contentType() != null) {
+            headers.put(CONTENT_TYPE, List.of(safeContentType(form.contentType())));
+        }
+        if (form.contentDisposition() != null) {
+            headers.put(CONTENT_DISPOSITION, List.of(form.contentDisposition()));
+        }
+        List<String> piping = Collections.list(request.getHeaders(X_PIPING));
+        if (!piping.isEmpty()) {
+            headers.put(X_PIPING, List.copyOf(piping));
+        }
+        return new TransferInfo(-1, headers);
+    }
+
     /** {@code text/html} is forwarded as {@code text/plain}, parameters kept, so a pipe never serves a page. */
     static String safeContentType(String contentType) {
         int semicolon = contentType.indexOf(';');

@@ -7,6 +7,7 @@ import dev.pipe.core.PipeRegistry;
 import dev.pipe.core.Receiver;
 import dev.pipe.core.Sender;
 import dev.pipe.core.SystemScheduler;
+import dev.pipe.core.TransferInfo;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -90,6 +91,7 @@ public class PipeServlet extends HttpServlet {
     private void send(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PipeKey key;
         int receivers;
+        MultipartDecoder form;
         try {
             key = registry.key(pipePath(request));
             if (request.getHeader("Content-Range") != null) {
@@ -97,30 +99,51 @@ public class PipeServlet extends HttpServlet {
                 return;
             }
             receivers = receivers(request);
+            String boundary = MultipartDecoder.boundary(request.getHeader(Forwarding.CONTENT_TYPE));
+            form = boundary == null ? null : new MultipartDecoder(boundary);
         } catch (PipeException e) {
             reject(response, e);
+            return;
+        } catch (MultipartException e) {
+            Responses.sendError(response, 400, e.getMessage());
             return;
         }
         Exchange exchange = new Exchange(request, response, backstop());
         boolean http10 = "HTTP/1.0".equals(request.getProtocol());
-        ServletSender port = new ServletSender(exchange, registry.config().chunkSize(), http10);
+        ServletSender port = new ServletSender(exchange, registry.config().chunkSize(), http10, form);
+        if (form == null) {
+            join(exchange, port, key, receivers, Forwarding.info(request));
+        } else {
+            // an HTML form: the sender joins once its file part's headers are in, for the receivers to get them
+            port.readForm(decoder -> join(exchange, port, key, receivers, Forwarding.info(request, decoder)));
+        }
+    }
+
+    /** Puts the sender on its pipe; when the pipe refuses it, answers the error and ends the exchange. */
+    private boolean join(Exchange exchange, ServletSender port, PipeKey key, int receivers, TransferInfo info) {
+        HttpServletResponse response = exchange.response;
         Sender sender;
         try {
-            sender = registry.attachSender(key, receivers, Forwarding.info(request), port);
+            sender = registry.attachSender(key, receivers, info, port);
         } catch (PipeException e) {
-            reject(response, e);
-            exchange.complete();
-            return;
+            try {
+                reject(response, e);
+                exchange.complete();
+            } catch (IOException | RuntimeException x) {
+                exchange.abort();
+            }
+            return false;
         }
         response.setStatus(200);
         Responses.common(response);
         response.setContentType("text/plain");
         response.setHeader("Connection", "close");
-        if ("HTTP/1.1".equals(request.getProtocol())) {
+        if ("HTTP/1.1".equals(exchange.request.getProtocol())) {
             // chunked, so that a progress stream cut off is not mistaken for a finished one
             response.setHeader("Transfer-Encoding", "chunked");
         }
         port.attached(sender);
+        return true;
     }
 
     private void receive(HttpServletRequest request, HttpServletResponse response) throws IOException {

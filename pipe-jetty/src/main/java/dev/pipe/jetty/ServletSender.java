@@ -14,29 +14,46 @@ import java.nio.ByteBuffer;
  * A sender over a non-blocking servlet request ({@link SenderPort} and {@link ReadListener}): the request body is
  * the stream, the response body the sender's progress lines.
  *
- * <p>The sender owns one buffer of the pipe's chunk size. It reads into it while the buffer is its own, lends it
- * to the core on demand, and reads again only when the core has released it. While the pipe waits it may read the
- * first chunk ahead, so that a client that leaves early is noticed.
+ * <p>The sender owns one buffer of the pipe's chunk size. It reads into it while the buffer is its own, lends the
+ * payload in it to the core on demand, and reads again only when the core has released it. While the pipe waits it
+ * may read the first chunk ahead, so that a client that leaves early is noticed.
+ *
+ * <p>The payload is the whole body, or, for a {@code multipart/form-data} body (an HTML form), the first file part
+ * of it, picked out by a {@link MultipartDecoder} as regions of the same buffer, without a copy. A form's sender
+ * joins the pipe only once that part's headers have arrived, since its receivers are to get them.
  */
 final class ServletSender implements SenderPort, ReadListener {
+
+    /** Joins the pipe once what the receivers are to be told is known; false when the pipe refused. */
+    interface Join {
+        boolean join(MultipartDecoder form);
+    }
 
     private final Exchange exchange;
     private final ServletInputStream in;
     private final ResponseWriter writer;
     private final ProgressWriter progress;
+    private final MultipartDecoder form;   // null: the payload is the whole body
     private final byte[] array;
     private final ByteBuffer chunk;
     private final Object lock = new Object();
 
     // guarded by lock
     private Sender handle;
+    private Join join;
     private boolean listening;
     private boolean demanded;
     private boolean lent;
-    private boolean eof;
-    private boolean started;   // demand has come: the pipe is established
+    private boolean eof;           // the request body is all read
+    private boolean payloadEnded;  // every payload byte has been found (for a plain body: eof)
+    private boolean started;       // demand has come: the pipe is established
+    private boolean ended;         // the core has been told the end
     private boolean done;
-    private int filled;
+    private int filled;            // raw body bytes in the array, from 0
+    private int decoded;           // of those, the ones the form decoder has consumed
+    private boolean stalled;       // the decoder needs more bytes than those it has
+    private int payloadFrom;       // the payload found and not yet lent: [payloadFrom, payloadTo)
+    private int payloadTo;
 
     private final Completion release = new Completion() {
         @Override
@@ -50,26 +67,48 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     };
 
-    ServletSender(Exchange exchange, int chunkSize, boolean http10) throws IOException {
+    ServletSender(Exchange exchange, int chunkSize, boolean http10, MultipartDecoder form) throws IOException {
         this.exchange = exchange;
         this.in = exchange.request.getInputStream();
         ResponseWriter writer = new ResponseWriter(exchange.response.getOutputStream(), this::gone);
         this.writer = writer;
         this.progress = new ProgressWriter(exchange, writer, http10);
+        this.form = form;
         this.array = new byte[chunkSize];
         this.chunk = ByteBuffer.wrap(array);
         exchange.onGone(() -> gone(new IOException("sender gone")));
     }
 
-    /** Called once the core accepted the sender (and its response headers are set): go non-blocking. */
-    void attached(Sender sender) {
+    /** Starts reading a form; {@code join} is called once the payload's headers are in. */
+    void readForm(Join join) {
         synchronized (lock) {
-            handle = sender;
+            this.join = join;
         }
-        writer.start();
         in.setReadListener(this);
         synchronized (lock) {
             listening = true;
+        }
+        pump();
+    }
+
+    /** Called once the core accepted the sender (and its response headers are set): go non-blocking. */
+    void attached(Sender sender) {
+        boolean watch;
+        boolean listen;
+        synchronized (lock) {
+            handle = sender;
+            watch = eof && !done;
+            listen = !listening;
+        }
+        writer.start();
+        if (listen) {
+            in.setReadListener(this);
+            synchronized (lock) {
+                listening = true;
+            }
+        } else if (watch) {
+            // a form read to its end before the pipe took it: watch the connection instead
+            watch();
         }
         pump();
     }
@@ -119,7 +158,14 @@ final class ServletSender implements SenderPort, ReadListener {
     private void released() {
         synchronized (lock) {
             lent = false;
-            filled = 0;
+            if (form == null) {
+                filled = 0;
+            } else {
+                // what the decoder left (a possible delimiter, or bytes after the payload) moves to the front
+                System.arraycopy(array, decoded, array, 0, filled - decoded);
+                filled -= decoded;
+                decoded = 0;
+            }
         }
         pump();
     }
@@ -130,7 +176,7 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     }
 
-    /** Reads while the buffer is ours, and answers demand; never waits. */
+    /** Reads while the buffer is ours, decodes, and answers demand; never waits. */
     private void pump() {
         for (;;) {
             Sender sender;
@@ -141,64 +187,184 @@ final class ServletSender implements SenderPort, ReadListener {
                     return;
                 }
                 sender = handle;
-                if (demanded && filled > 0) {
-                    demanded = false;
-                    lent = true;
-                    chunk.limit(filled).position(0);
-                    answer = Answer.CHUNK;
-                } else if (demanded && eof) {
-                    demanded = false;
-                    done = true;
-                    answer = Answer.END;
-                } else if (!eof && filled < array.length) {
-                    try {
-                        if (!in.isReady()) {
-                            return; // onDataAvailable will come
-                        }
-                        int read = in.read(array, filled, array.length - filled);
-                        if (read < 0) {
-                            eof = true;
-                            // the body is all in and the pipe still waits: watch the connection instead
-                            answer = demanded ? Answer.NONE : Answer.WATCH;
+                if (form == null) {
+                    payloadTo = filled;
+                }
+                try {
+                    if (payloadTo > payloadFrom) {
+                        if (!demanded || sender == null) {
+                            if (form != null || eof || filled == array.length) {
+                                return; // demand will come
+                            }
+                            answer = read();
                         } else {
-                            filled += read;
+                            demanded = false;
+                            lent = true;
+                            chunk.limit(payloadTo).position(payloadFrom);
+                            payloadFrom = payloadTo = 0;
+                            answer = Answer.CHUNK;
                         }
-                    } catch (IOException x) {
-                        done = true;
-                        failure = x;
-                        answer = Answer.FAIL;
+                    } else if (payloadEnded && !ended) {
+                        if (!demanded || sender == null) {
+                            if (sender == null && join != null) {
+                                answer = Answer.JOIN;
+                            } else if (eof) {
+                                return; // demand will come
+                            } else {
+                                answer = read(); // drain what follows the payload
+                            }
+                        } else {
+                            demanded = false;
+                            ended = true;
+                            answer = Answer.END;
+                        }
+                    } else if (form != null && decoded < filled && !payloadEnded && !stalled) {
+                        answer = decode();
+                    } else if (!eof) {
+                        answer = read();
+                    } else if (form != null && !payloadEnded) {
+                        form.finish(); // throws: the form ended early
+                        return;
+                    } else {
+                        return;
                     }
-                } else {
-                    return;
+                } catch (MultipartException x) {
+                    done = true;
+                    failure = x;
+                    answer = Answer.REFUSE;
+                } catch (IOException x) {
+                    done = true;
+                    failure = x;
+                    answer = Answer.FAIL;
                 }
             }
             switch (answer) {
                 case CHUNK -> sender.onChunk(chunk, release);
-                case END -> {
-                    sender.onEnd();
-                    return;
-                }
+                case END -> sender.onEnd();
+                case JOIN -> join();
                 case FAIL -> {
-                    sender.onError(failure);
+                    if (sender != null) {
+                        sender.onError(failure);
+                    }
                     exchange.abort();
                     return;
                 }
-                case WATCH -> ClientWatch.watch(exchange.request,
-                        () -> gone(new IOException("sender closed the connection")));
-                case NONE -> {
-                    // read more
+                case REFUSE -> {
+                    refuse(sender, (MultipartException) failure);
+                    return;
+                }
+                case WATCH -> watch();
+                case WAIT -> {
+                    return; // onDataAvailable will come
+                }
+                case NONE, MORE -> {
+                    // go on
                 }
             }
         }
     }
 
-    private enum Answer { NONE, CHUNK, END, FAIL, WATCH }
+    /** Reads what is there into the free end of the buffer; under the lock. */
+    private Answer read() throws IOException {
+        if (filled == array.length) {
+            if (decoded == 0) {
+                throw new IOException("the form's decoder made no progress in a full buffer");
+            }
+            System.arraycopy(array, decoded, array, 0, filled - decoded);
+            filled -= decoded;
+            decoded = 0;
+        }
+        if (!in.isReady()) {
+            return Answer.WAIT;
+        }
+        int read = in.read(array, filled, array.length - filled);
+        if (read < 0) {
+            eof = true;
+            if (form == null) {
+                payloadEnded = true;
+            }
+            // the body is all in and the pipe still waits: watch the connection instead
+            return handle != null && !demanded ? Answer.WATCH : Answer.NONE;
+        }
+        if (payloadEnded && form != null) {
+            return Answer.NONE; // after the payload: read and forgotten
+        }
+        filled += read;
+        stalled = false;
+        return Answer.NONE;
+    }
+
+    /** Feeds the bytes not yet decoded to the form's decoder; under the lock. */
+    private Answer decode() throws MultipartException {
+        int consumed = form.decode(array, decoded, filled);
+        decoded += consumed;
+        if (form.hasPayload()) {
+            if (form.payloadArray() != array) {
+                // the form's only field is the payload: the form has ended, every raw byte is consumed
+                int length = form.payloadTo() - form.payloadFrom();
+                if (length > array.length) {
+                    throw new MultipartException("The form's text field is over " + array.length + " bytes: send it"
+                            + " as a file.");
+                }
+                System.arraycopy(form.payloadArray(), form.payloadFrom(), array, 0, length);
+                filled = decoded = length;
+                payloadFrom = 0;
+                payloadTo = length;
+            } else {
+                payloadFrom = form.payloadFrom();
+                payloadTo = form.payloadTo();
+            }
+        }
+        payloadEnded = form.payloadEnded();
+        if (payloadEnded && payloadTo == payloadFrom) {
+            filled = decoded = 0;
+        }
+        if (handle == null && join != null && form.headersKnown()) {
+            return Answer.JOIN;
+        }
+        stalled = consumed == 0 && !form.hasPayload();
+        return stalled ? Answer.MORE : Answer.NONE;
+    }
+
+    private enum Answer { NONE, MORE, WAIT, CHUNK, END, JOIN, FAIL, REFUSE, WATCH }
+
+    private void join() {
+        Join pending;
+        synchronized (lock) {
+            pending = join;
+            join = null;
+        }
+        if (pending != null && !pending.join(form)) {
+            synchronized (lock) {
+                done = true;
+            }
+        }
+    }
+
+    /** A malformed form: before the pipe took the sender, a 400; after, a failed stream. */
+    private void refuse(Sender sender, MultipartException failure) {
+        if (sender == null) {
+            try {
+                Responses.sendError(exchange.response, 400, failure.getMessage());
+                exchange.complete();
+            } catch (IOException | RuntimeException x) {
+                exchange.abort();
+            }
+        } else {
+            sender.onError(failure);
+            exchange.abort();
+        }
+    }
+
+    private void watch() {
+        ClientWatch.watch(exchange.request, () -> gone(new IOException("sender closed the connection")));
+    }
 
     private void gone(Throwable cause) {
         Sender sender;
         synchronized (lock) {
-            if (eof && started) {
-                // every byte of the body is already here: the transfer can finish without the sender
+            if (payloadEnded && started) {
+                // every byte of the payload is already here: the transfer can finish without the sender
                 return;
             }
             sender = handle;

@@ -157,6 +157,12 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Drops the connection with a reset (SO_LINGER 0), as a killed client or a pulled cable does: no FIN. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
