@@ -1,5 +1,13 @@
 package dev.pipe.examples;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /** The texts of the standalone server's pages, with the server's own URL in every example. */
 final class Pages {
 
@@ -34,41 +42,70 @@ final class Pages {
                 """.formatted(version, pipes);
     }
 
-    /** {@code /} and {@code /noscript}: what this server is and how to use it. */
-    static String index(String pipes) {
-        String escaped = escape(pipes);
-        return """
-                <!DOCTYPE html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>pipe</title>
-                <style>
-                  body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
-                  pre { background: #f4f4f4; padding: .75rem; overflow-x: auto; }
-                </style>
-                </head>
-                <body>
-                <h1>pipe</h1>
-                <p>One URL, one live relay. A sender streams bytes in with <code>PUT</code>; <code>n</code> receivers
-                <code>GET</code> the same URL. The server waits until everyone is there, then moves the bytes through
-                once, at the sender's pace, to every receiver at the same moment. Nothing is stored.</p>
-                <h2>Replay this morning's incident to the team</h2>
-                <p>Each of eight engineers runs:</p>
-                <pre>curl "%1$s/replay?n=8"</pre>
-                <p>The one who has the log runs:</p>
-                <pre>cat incident.log | pv -L 50k | curl -T - "%1$s/replay?n=8"</pre>
-                <h2>Send and receive a file</h2>
-                <pre>curl -T myfile %1$s/mypath
-                curl %1$s/mypath &gt; myfile</pre>
-                <p>More recipes: <a href="/help">/help</a>.</p>
-                </body>
-                </html>
-                """.formatted(escaped);
+    /** {@code /}: what this server is, forms to send and receive, and the replay story with this server's URL. */
+    static String index(String pipesUrl, String pipesPath, String version) {
+        return template("index.html")
+                .replace("{{PIPES_PATH}}", escape(pipesPath))
+                .replace("{{PIPES}}", escape(pipesUrl))
+                .replace("{{VERSION}}", escape(version));
     }
 
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    /**
+     * {@code /noscript}: the same with forms only, for the pipe {@code path} (may be empty) and {@code n}; its style is
+     * allowed by {@code nonce} alone.
+     */
+    static String noscript(String pipesPath, String path, String n, String nonce) {
+        String page = template("noscript.html");
+        if (path.isEmpty()) {
+            int from = page.indexOf("<!--IF_PATH-->");
+            int to = page.indexOf("<!--END_IF_PATH-->");
+            if (from >= 0 && to > from) {
+                page = page.substring(0, from) + page.substring(to + "<!--END_IF_PATH-->".length());
+            }
+        }
+        return page.replace("{{NONCE}}", nonce)
+                .replace("{{PIPES_PATH}}", escape(pipesPath))
+                .replace("{{PATH_URL}}", escape(pathUrl(path)))
+                .replace("{{PATH}}", escape(path))
+                .replace("{{N}}", escape(n.isEmpty() ? "1" : n));
+    }
+
+    /** {@code /watch}: joins a pipe as one receiver and shows its lines as they come, terminal-style. */
+    static String watch(String pipesPath) {
+        return template("watch.html").replace("{{PIPES_PATH}}", escape(pipesPath));
+    }
+
+    /** A pipe path as a URL path: each segment percent-encoded, the slashes kept. */
+    static String pathUrl(String path) {
+        StringBuilder url = new StringBuilder();
+        for (String segment : path.split("/", -1)) {
+            if (url.length() > 0 || path.startsWith("/")) {
+                url.append('/');
+            }
+            url.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return path.startsWith("/") ? url.substring(1) : url.toString();
+    }
+
+    private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+
+    private static String template(String name) {
+        return TEMPLATES.computeIfAbsent(name, Pages::load);
+    }
+
+    private static String load(String name) {
+        try (InputStream in = Pages.class.getResourceAsStream("pages/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing page resource: " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 }

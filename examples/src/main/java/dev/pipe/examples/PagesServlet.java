@@ -5,10 +5,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 
 /**
- * The standalone server's own pages, outside the pipes: {@code /}, {@code /noscript}, {@code /help},
+ * The standalone server's own pages, outside the pipes: {@code /}, {@code /noscript}, {@code /watch}, {@code /help},
  * {@code /version}, {@code /healthz}, {@code /robots.txt}, {@code /favicon.ico}. With pipes at the root these
  * paths are reserved: sending to one is refused.
  */
@@ -17,8 +19,10 @@ final class PagesServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     /** The servlet mappings of the pages ({@code ""} is the context root). */
-    static final List<String> PATHS = List.of("", "/noscript", "/help", "/version", "/healthz", "/robots.txt",
-            "/favicon.ico");
+    static final List<String> PATHS = List.of("", "/noscript", "/watch", "/help", "/version", "/healthz",
+            "/robots.txt", "/favicon.ico");
+
+    private static final SecureRandom NONCES = new SecureRandom();
 
     private final String pipePrefix;
     private final String version;
@@ -51,9 +55,15 @@ final class PagesServlet extends HttpServlet {
 
     private void page(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         switch (path) {
-            case "/" -> html(response, Pages.index(baseUrl(request) + pipePrefix), null);
-            case "/noscript" -> html(response, Pages.index(baseUrl(request) + pipePrefix),
-                    "default-src 'none'; style-src 'unsafe-inline'");
+            case "/" -> html(response, Pages.index(baseUrl(request) + pipePrefix, pipePrefix, version), null);
+            case "/noscript" -> {
+                byte[] random = new byte[16];
+                NONCES.nextBytes(random);
+                String nonce = Base64.getEncoder().encodeToString(random);
+                html(response, Pages.noscript(pipePrefix, parameter(request, "path"), parameter(request, "n"), nonce),
+                        "default-src 'none'; style-src 'nonce-" + nonce + "'; form-action 'self'");
+            }
+            case "/watch" -> html(response, Pages.watch(pipePrefix), null);
             case "/help" -> text(response, 200, Pages.help(version, baseUrl(request) + pipePrefix));
             case "/version" -> text(response, 200, version + "\n");
             case "/healthz" -> text(response, 200, "ok\n");
@@ -63,6 +73,13 @@ final class PagesServlet extends HttpServlet {
                 response.setContentLength(0);
             }
         }
+    }
+
+    /** A query parameter, trimmed of surrounding blanks and a leading slash ({@code ""} when absent). */
+    private static String parameter(HttpServletRequest request, String name) {
+        String value = request.getParameter(name);
+        value = value == null ? "" : value.strip();
+        return value.startsWith("/") ? value.substring(1) : value;
     }
 
     /** The server's own URL as the client reached it: scheme and {@code Host}. */
@@ -92,6 +109,9 @@ final class PagesServlet extends HttpServlet {
         if (csp != null) {
             response.setHeader("Content-Security-Policy", csp);
         }
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        // a page's address may hold a pipe's path (/watch?path=...): it is never sent on to another site
+        response.setHeader("Referrer-Policy", "no-referrer");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

@@ -1,0 +1,244 @@
+package dev.pipe.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The standalone server's pages in a real headless browser (Debian's {@code chromium}, driven by
+ * {@code chromium-driver}; {@code .ci/run} installs both), against the real {@code curl} on the other end of each
+ * pipe: a file sent from {@code /}, text received in {@code /}, a form sent from {@code /noscript}, and the replay
+ * watched in {@code /watch} as one of three receivers. Screenshots of the pages go to
+ * {@code target/screenshots/}.
+ */
+@Timeout(180)
+class PagesBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path INCIDENT_LOG = Path.of("replay/incident-2026-05-04.log");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static Server server;
+    private static String base;
+    private static String pipes;
+
+    private WebDriver browser;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        server = Main.start(ServerOptions.parse(new String[] {"--port", "0"}, Map.of()),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        Matcher matcher = Pattern.compile("pipe serving (http://127\\.0\\.0\\.1:\\d+)(/api/v1/pipe)/")
+                .matcher(out.toString(StandardCharsets.UTF_8));
+        assertTrue(matcher.find(), out.toString(StandardCharsets.UTF_8));
+        base = matcher.group(1);
+        pipes = base + matcher.group(2);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.stop();
+    }
+
+    @BeforeEach
+    void startBrowser(@TempDir Path profile) {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+                        + " (.ci/run installs them)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // no background traffic: this machine reaches no other host
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1100,1000", "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stopBrowserAndClients() {
+        for (Process process : processes) {
+            process.destroyForcibly();
+        }
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    /** A file chosen in the page reaches a curl receiver byte for byte, with its name. */
+    @Test
+    void fileSentFromThePageReachesACurlReceiver(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("incident notes.bin");
+        byte[] bytes = new byte[300_000];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31 + (i >>> 9));
+        }
+        Files.write(file, bytes);
+        Path received = dir.resolve("received.bin");
+        Path headers = dir.resolve("headers.txt");
+        Process curl = start("curl", "-sS", "-D", headers.toString(), "-o", received.toString(),
+                pipes + "/page-file");
+
+        browser.get(base + "/");
+        browser.findElement(By.id("mode_file")).click();
+        browser.findElement(By.id("file_input")).sendKeys(file.toAbsolutePath().toString());
+        browser.findElement(By.id("send_path")).sendKeys("page-file");
+        browser.findElement(By.id("send_button")).click();
+        awaitText("send_status", "Sent");
+        String log = text("send_log");
+        assertTrue(log.contains("[INFO] Sent successfully!") && log.contains("[INFO] Done: "), log);
+
+        assertExit(curl);
+        assertArrayEquals(bytes, Files.readAllBytes(received));
+        String head = Files.readString(headers, StandardCharsets.ISO_8859_1);
+        assertTrue(head.contains("filename=\"incident notes.bin\""), head);
+        screenshot("index");
+    }
+
+    /** Text a curl sender streams shows up in the page's receive box, and the page says it ended cleanly. */
+    @Test
+    void pageReceivesTextFromACurlSender(@TempDir Path dir) throws Exception {
+        String text = "07:23:16 ERR  500 stripe timeout\n07:23:17 WARN retry 1/3\nhéllo ✓\n";
+        Path file = dir.resolve("lines.txt");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+
+        browser.get(base + "/");
+        browser.findElement(By.id("receive_path")).sendKeys("page-receive");
+        browser.findElement(By.id("receive_button")).click();
+        awaitText("receive_status", "Waiting for the sender...");
+        Process curl = start("curl", "-sS", "-T", file.toString(), pipes + "/page-receive");
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
+        awaitText("receive_status", "Received " + length + " bytes");
+        assertEquals(text, text("receive_output"));
+        assertExit(curl);
+    }
+
+    /** The no-script page's form (multipart/form-data, no JavaScript) sends a file to a curl receiver. */
+    @Test
+    void noscriptFormSendsAFileToACurlReceiver(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("form.log");
+        Files.copy(INCIDENT_LOG, file);
+        Path received = dir.resolve("received.log");
+        Process curl = start("curl", "-sS", "-o", received.toString(), pipes + "/noscript-file");
+
+        browser.get(base + "/noscript");
+        browser.findElement(By.id("path")).sendKeys("noscript-file");
+        browser.findElement(By.id("path")).submit();
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(By.id("input_file")).isEmpty());
+        screenshot("noscript");
+        browser.findElement(By.id("input_file")).sendKeys(file.toAbsolutePath().toString());
+        browser.findElement(By.id("send_file")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.getPageSource().contains("All receiver(s) was/were received"));
+
+        assertExit(curl);
+        assertArrayEquals(Files.readAllBytes(INCIDENT_LOG), Files.readAllBytes(received));
+    }
+
+    /**
+     * The replay story: two curl receivers and the watch page are the three receivers of {@code replay?n=3}; a
+     * rate-limited sender replays the incident log, and the page shows the same lines the terminals got.
+     */
+    @Test
+    void watchViewIsOneOfThreeReceiversAndSeesTheSameLines(@TempDir Path dir) throws Exception {
+        List<Path> terminals = List.of(dir.resolve("engineer-1.log"), dir.resolve("engineer-2.log"));
+        List<Process> receivers = new ArrayList<>();
+        for (Path terminal : terminals) {
+            receivers.add(start("curl", "-sS", "-o", terminal.toString(), pipes + "/replay?n=3"));
+        }
+        browser.get(base + "/watch?path=replay&n=3");
+        awaitText("watch_state", "waiting");
+        Process sender = start("bash", "-c", "pv -q -L 100k \"$0\" | curl -sS -T - \"$1\"",
+                INCIDENT_LOG.toAbsolutePath().toString(), pipes + "/replay?n=3");
+        new WebDriverWait(browser, WAIT).until(d -> !text("watch_state").equals("waiting"));
+        awaitText("watch_state", "ended");
+
+        String log = Files.readString(INCIDENT_LOG, StandardCharsets.UTF_8);
+        List<String> expected = log.lines().toList();
+        @SuppressWarnings("unchecked")
+        List<String> shown = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.getElementById('watch_output').children).map(e => e.textContent);");
+        assertEquals(expected, shown, "the page's lines");
+        assertEquals(String.valueOf(expected.size()), text("watch_lines"));
+        assertEquals(String.valueOf(log.getBytes(StandardCharsets.UTF_8).length), text("watch_bytes"));
+        assertTrue(text("watch_elapsed").matches("\\d+:\\d\\d"), text("watch_elapsed"));
+        screenshot("watch");
+
+        assertExit(sender);
+        for (int i = 0; i < receivers.size(); i++) {
+            assertExit(receivers.get(i));
+            assertEquals(log, Files.readString(terminals.get(i), StandardCharsets.UTF_8), "terminal " + (i + 1));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Process start(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static void assertExit(Process process) throws InterruptedException {
+        assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "still running: " + process.info());
+        assertEquals(0, process.exitValue(), "exit status of " + process.info().commandLine().orElse("?"));
+    }
+
+    /** The text of an element as the DOM holds it (not as laid out). */
+    private String text(String id) {
+        Object text = ((JavascriptExecutor) browser).executeScript(
+                "var e = document.getElementById(arguments[0]); return e ? e.textContent : null;", id);
+        return text == null ? "" : text.toString();
+    }
+
+    private void awaitText(String id, String expected) {
+        try {
+            new WebDriverWait(browser, WAIT).until(d -> text(id).equals(expected));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("#" + id + " never said '" + expected + "'; it says '" + text(id) + "'", e);
+        }
+    }
+
+    private void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
