@@ -13,9 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,6 +48,12 @@ class PauseHttpTest {
             StreamingReceiver receiver = StreamingReceiver.start(server, path, 1, true);
             server.awaitReceivers(path, 1);
             FrozenReceiver frozen = FrozenReceiver.start(server, "frozen-laptop");
+            // a third pipe waits through the pause for its second receiver: its sender hears the keep-alive line
+            StreamingReceiver early = StreamingReceiver.start(server, "late-engineer", 2, true);
+            server.awaitReceivers("late-engineer", 1);
+            RawHttp waitingSender = RawHttp.putChunked(server, "late-engineer?n=2");
+            waitingSender.readTimeout(PAUSE.plus(TestServer.LONG_WAIT));
+            ProgressLines waitingProgress = ProgressLines.read(waitingSender.body(), "late-engineer");
             try (RawHttp sender = RawHttp.putChunked(server, path + "?n=1")) {
                 sender.readTimeout(PAUSE.plus(TestServer.LONG_WAIT)); // its progress is silent during the pause too
                 assertEquals(200, sender.head().status());
@@ -66,8 +73,26 @@ class PauseHttpTest {
                 frozen.thawAndCheck();
                 sender.chunk(after);
                 sender.lastChunk();
-                assertCompleted(progress.awaitEnd(), 1, waiting(1), connected(1), started(1));
+                List<String> lines = progress.awaitEnd();
+                assertCompleted(lines, 1, waiting(1), connected(1), started(1));
+                assertTrue(lines.stream().anyMatch(line -> line.matches(
+                        "\\[INFO] Streaming to 1 receiver\\(s\\) at [0-9.]+ [KMG]?B/s \\([0-9.]+ [KMG]?B sent\\)")),
+                        "a status line every 20 s while paused: " + lines);
                 assertTrue(sender.body().complete(), "the sender's progress ends with its last chunk");
+            }
+            // the waiting sender heard, within the pause, that 1 of 2 receivers is there
+            try (waitingSender) {
+                waitingProgress.await("[INFO] 1 of 2 receiver(s) connected; waiting for the rest...");
+                StreamingReceiver late = StreamingReceiver.start(server, "late-engineer", 2, true);
+                byte[] line = "07:23:16 ERR  500 stripe timeout\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                waitingSender.chunk(line);
+                waitingSender.lastChunk();
+                List<String> waited = waitingProgress.awaitEnd();
+                assertCompleted(waited, 2, waiting(2), connected(1),
+                        "[INFO] 1 of 2 receiver(s) connected; waiting for the rest...", HttpAsserts.RECEIVER_CONNECTED,
+                        started(2));
+                assertArrayEquals(line, early.await().assertOk().bytes());
+                assertArrayEquals(line, late.await().assertOk().bytes());
             }
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             expected.writeBytes(before);
