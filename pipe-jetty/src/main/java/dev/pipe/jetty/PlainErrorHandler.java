@@ -2,6 +2,7 @@ package dev.pipe.jetty;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -38,8 +39,14 @@ public class PlainErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         byte[] body = ("[ERROR] " + reason(code, message) + "\n").getBytes(StandardCharsets.UTF_8);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, "text/plain");
+        headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+        // as on the pipes' own errors: a browser may read it, nothing may cache or sniff it
+        headers.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+        headers.put("X-Robots-Tag", "none");
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

@@ -2,6 +2,7 @@ package dev.pipe.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipe.core.PipeState;
@@ -120,7 +121,7 @@ class AdapterHttpTest {
 
     /** Paths Jetty itself refuses still get the protocol's error shape: one [ERROR] line of text/plain, a 4xx. */
     @ParameterizedTest
-    @ValueSource(strings = {"a%2Fb", "%ZZ", "%C0%AF", "a%00b"})
+    @ValueSource(strings = {"a%2Fb", "%ZZ", "%C0%AF", "a%00b", "a%25b", "a//b"})
     void malformedPathsGetOnePlainErrorLine(String path) throws Exception {
         try (TestServer server = TestServer.start()) {
             for (String method : new String[] {"GET", "PUT"}) {
@@ -130,10 +131,36 @@ class AdapterHttpTest {
                     String context = method + " " + path + " -> " + head;
                     assertEquals(400, head.status(), context);
                     assertEquals(List.of("text/plain"), head.headers().get("content-type"), context);
+                    assertEquals("*", head.header("Access-Control-Allow-Origin"), "a browser may read it: " + context);
+                    assertEquals("nosniff", head.header("X-Content-Type-Options"), context);
+                    assertEquals("no-store", head.header("Cache-Control"), context);
                     String body = new String(client.body().readAllBytes(), StandardCharsets.UTF_8);
                     assertTrue(body.startsWith("[ERROR] ") && body.endsWith("\n") && body.lines().count() == 1,
                             context + " body: " + body);
                 }
+            }
+        }
+    }
+
+    /** {@code ;} is part of a pipe's path, not a parameter to drop: {@code a;b} and {@code a;c} are two pipes. */
+    @Test
+    void semicolonsMakeDistinctPipes() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            try (RawHttp first = RawHttp.get(server, "team;b%20c"); RawHttp second = RawHttp.get(server, "team;x")) {
+                server.awaitReceivers("team;b c", 1);
+                server.awaitReceivers("team;x", 1);
+                assertNull(server.registry().state(server.key("team")), "not the pipe 'team'");
+                for (String[] send : new String[][] {{"team;x", "to x\n"}, {"team;b%20c", "to b c\n"}}) {
+                    byte[] body = send[1].getBytes(StandardCharsets.UTF_8);
+                    try (RawHttp sender = RawHttp.connect(server).request("PUT", TestServer.PREFIX + "/" + send[0],
+                            "Content-Length: " + body.length)) {
+                        sender.write(body, 0, body.length);
+                        assertEquals(200, sender.head().status());
+                        sender.body().readAllBytes();
+                    }
+                }
+                assertEquals("to b c\n", new String(first.body().readAllBytes(), StandardCharsets.UTF_8));
+                assertEquals("to x\n", new String(second.body().readAllBytes(), StandardCharsets.UTF_8));
             }
         }
     }
