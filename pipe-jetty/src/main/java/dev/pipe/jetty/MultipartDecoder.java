@@ -279,7 +279,9 @@ final class MultipartDecoder {
             header[headerLength++] = b;
             if (b == LF && headerLength >= 2 && header[headerLength - 2] == CR) {
                 if (headerLength - 2 == lineStart) {
-                    part(new String(header, 0, lineStart, StandardCharsets.UTF_8));
+                    // ISO-8859-1 keeps every byte (a browser sends a filename as raw UTF-8), so that a forwarded
+                    // header goes out byte for byte as it came; the names and parameters matched are ASCII
+                    part(new String(header, 0, lineStart, StandardCharsets.ISO_8859_1));
                     headerLength = 0;
                     lineStart = 0;
                     return i + 1;
@@ -408,9 +410,9 @@ final class MultipartDecoder {
             String parsed;
             if (i < n && value.charAt(i) == '"') {
                 StringBuilder text = new StringBuilder();
+                // no backslash escapes: browsers send a backslash as it is, and a quote as %22 (WHATWG HTML)
                 for (i++; i < n && value.charAt(i) != '"'; i++) {
-                    char c = value.charAt(i);
-                    text.append(c == '\\' && i + 1 < n ? value.charAt(++i) : c);
+                    text.append(value.charAt(i));
                 }
                 parsed = text.toString();
             } else {

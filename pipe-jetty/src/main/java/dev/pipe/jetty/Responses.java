@@ -53,8 +53,9 @@ final class Responses {
     }
 
     /**
-     * Writes a small error response from the request thread, before the exchange goes asynchronous. The body is
-     * one short line into an empty socket buffer, so the write does not wait on the client.
+     * Writes a small error response before anything else was written and before a write listener is set: from the
+     * request thread, or from a read callback of a form that is refused. The body is one short line into an empty
+     * socket buffer, so the write does not wait on the client.
      */
     static void sendError(HttpServletResponse response, int status, String message) throws IOException {
         byte[] body = prepareError(response, status, message);

@@ -38,9 +38,15 @@ final class ServletSender implements SenderPort, ReadListener {
     private final ByteBuffer chunk;
     private final Object lock = new Object();
 
+    /** How much of a form may come before its file: fields and preamble are read and forgotten, but not forever. */
+    static final long MAX_BEFORE_PAYLOAD = 1024 * 1024;
+
     // guarded by lock
     private Sender handle;
     private Join join;
+    private boolean joining;       // the join is under way: the pipe may call in before attached()
+    private Throwable failure;     // why the sender failed before the pipe had its handle
+    private long beforeJoin;       // raw bytes of a form decoded before its payload's headers
     private boolean listening;
     private boolean demanded;
     private boolean lent;
@@ -95,10 +101,18 @@ final class ServletSender implements SenderPort, ReadListener {
     void attached(Sender sender) {
         boolean watch;
         boolean listen;
+        Throwable failed;
         synchronized (lock) {
             handle = sender;
             watch = eof && !done;
             listen = !listening;
+            failed = done ? failure : null;
+        }
+        if (failed != null) {
+            // the request failed while the pipe was taking it (the pipe may already have asked for bytes)
+            sender.onError(failed);
+            exchange.abort();
+            return;
         }
         writer.start();
         if (listen) {
@@ -181,7 +195,7 @@ final class ServletSender implements SenderPort, ReadListener {
         for (;;) {
             Sender sender;
             Answer answer = Answer.NONE;
-            Throwable failure = null;
+            Throwable cause = null;
             synchronized (lock) {
                 if (done || !listening || lent) {
                     return;
@@ -193,9 +207,10 @@ final class ServletSender implements SenderPort, ReadListener {
                 try {
                     if (payloadTo > payloadFrom) {
                         if (!demanded || sender == null) {
-                            if (form != null || eof || filled == array.length) {
+                            if (eof || filled == array.length) {
                                 return; // demand will come
                             }
+                            // read ahead behind the payload, so that a client that leaves early is noticed
                             answer = read();
                         } else {
                             demanded = false;
@@ -230,11 +245,11 @@ final class ServletSender implements SenderPort, ReadListener {
                     }
                 } catch (MultipartException x) {
                     done = true;
-                    failure = x;
-                    answer = Answer.REFUSE;
+                    failure = cause = x;
+                    answer = joining && sender == null ? Answer.FAIL : Answer.REFUSE;
                 } catch (IOException x) {
                     done = true;
-                    failure = x;
+                    failure = cause = x;
                     answer = Answer.FAIL;
                 }
             }
@@ -243,14 +258,15 @@ final class ServletSender implements SenderPort, ReadListener {
                 case END -> sender.onEnd();
                 case JOIN -> join();
                 case FAIL -> {
+                    // before the handle, attached() reports the failure to the pipe
                     if (sender != null) {
-                        sender.onError(failure);
+                        sender.onError(cause);
                     }
                     exchange.abort();
                     return;
                 }
                 case REFUSE -> {
-                    refuse(sender, (MultipartException) failure);
+                    refuse(sender, (MultipartException) cause);
                     return;
                 }
                 case WATCH -> watch();
@@ -274,10 +290,20 @@ final class ServletSender implements SenderPort, ReadListener {
             filled -= decoded;
             decoded = 0;
         }
-        if (!in.isReady()) {
-            return Answer.WAIT;
+        int read;
+        try {
+            if (!in.isReady()) {
+                return Answer.WAIT;
+            }
+            read = in.read(array, filled, array.length - filled);
+        } catch (IOException x) {
+            if (payloadEnded) {
+                // every payload byte is in: what is lost is the rest of the form, which nobody reads
+                eof = true;
+                return Answer.NONE;
+            }
+            throw x;
         }
-        int read = in.read(array, filled, array.length - filled);
         if (read < 0) {
             eof = true;
             if (form == null) {
@@ -298,6 +324,10 @@ final class ServletSender implements SenderPort, ReadListener {
     private Answer decode() throws MultipartException {
         int consumed = form.decode(array, decoded, filled);
         decoded += consumed;
+        if (!form.headersKnown() && (beforeJoin += consumed) > MAX_BEFORE_PAYLOAD) {
+            throw new MultipartException("The form's file does not start within its first "
+                    + MAX_BEFORE_PAYLOAD / (1024 * 1024) + " MiB.");
+        }
         if (form.hasPayload()) {
             if (form.payloadArray() != array) {
                 // the form's only field is the payload: the form has ended, every raw byte is consumed
@@ -333,6 +363,7 @@ final class ServletSender implements SenderPort, ReadListener {
         synchronized (lock) {
             pending = join;
             join = null;
+            joining = pending != null;
         }
         if (pending != null && !pending.join(form)) {
             synchronized (lock) {

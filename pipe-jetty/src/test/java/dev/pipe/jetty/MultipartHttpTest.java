@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * HTML form uploads (PROTOCOL.md section 8): the first file part of a {@code multipart/form-data} body streams to the
@@ -158,9 +158,10 @@ class MultipartHttpTest {
      * the receivers see a cut-off response or keep waiting, the pipe is forgotten, and the next form goes through.
      */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void abandonedFormUploadLeavesNothingBehind(boolean midFile) throws Exception {
+    @EnumSource(Abandon.class)
+    void abandonedFormUploadLeavesNothingBehind(Abandon when) throws Exception {
         String path = "abandoned";
+        boolean midFile = when != Abandon.MID_HEADERS;
         RawHttp receiver = RawHttp.get(server, path);
         server.awaitReceivers(path, 1);
         RawHttp browser = RawHttp.connect(server).request("POST", TestServer.PREFIX + "/" + path,
@@ -168,7 +169,9 @@ class MultipartHttpTest {
         String partHead = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"input_file\"; filename=\"x\"";
         byte[] start = (midFile ? partHead + "\r\n\r\n" : partHead).getBytes(StandardCharsets.US_ASCII);
         browser.write(start, 0, start.length);
-        if (midFile) {
+        if (when == Abandon.AT_FILE_START) {
+            server.awaitSender(path); // the sender joined on its part's headers, and the pipe asks for bytes
+        } else if (when == Abandon.MID_FILE) {
             byte[] some = TestData.logLines(3, 256 * 1024);
             browser.write(some, 0, some.length);
             RawHttp.Head head = receiver.head();
@@ -176,7 +179,12 @@ class MultipartHttpTest {
             receiver.body().readNBytes(100_000);
         }
         browser.reset();
-        if (midFile) {
+        if (when == Abandon.AT_FILE_START) {
+            // nothing was written to the receiver yet: its connection is closed without a response
+            assertTrue(receiver.awaitServerClose(), "the receiver is cut off");
+            server.awaitGone(path);
+            assertEquals(PipeState.FAILED, server.lastEnd(path));
+        } else if (midFile) {
             receiver.body().transferTo(OutputStreamSink.INSTANCE);
             assertFalse(receiver.body().complete(), "a cut-off response, not a clean end");
             server.awaitGone(path);
@@ -198,6 +206,41 @@ class MultipartHttpTest {
                 .build(), BodyHandlers.ofString());
         assertEquals(200, sender.statusCode(), sender.body());
         assertArrayEquals(file, next.await().assertOk().bytes());
+    }
+
+    /** When the browser gives up: before its file part's headers are in, right as they are, or halfway through. */
+    enum Abandon { MID_HEADERS, AT_FILE_START, MID_FILE }
+
+    /** A file name as a browser sends it, raw UTF-8, reaches the receivers byte for byte. */
+    @Test
+    void nonAsciiFileNameReachesReceiversByteForByte() throws Exception {
+        String disposition = "form-data; name=\"input_file\"; filename=\"résumé 日本.txt\"";
+        try (RawHttp receiver = RawHttp.get(server, "names")) {
+            server.awaitReceivers("names", 1);
+            HttpResponse<String> sender = server.client().send(HttpRequest.newBuilder(server.uri("names"))
+                    .header("Content-Type", FORM_TYPE)
+                    .POST(BodyPublishers.ofByteArray(form(part(disposition, "text/plain", new byte[] {'x'}))))
+                    .build(), BodyHandlers.ofString());
+            assertEquals(200, sender.statusCode());
+            String raw = receiver.head().header("Content-Disposition"); // the head is read as ISO-8859-1
+            assertEquals(disposition, new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+            assertEquals("x", new String(receiver.body().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A form whose file does not start within its first MiB is refused before it reaches a pipe. */
+    @Test
+    void formWithoutAFileInItsFirstMebibyteIsRefused() throws Exception {
+        byte[] field = new byte[(int) (2 * ServletSender.MAX_BEFORE_PAYLOAD)];
+        java.util.Arrays.fill(field, (byte) 'a');
+        HttpResponse<String> refused = server.client().send(HttpRequest.newBuilder(server.uri("late-file"))
+                .header("Content-Type", FORM_TYPE)
+                .POST(BodyPublishers.ofByteArray(form(part("form-data; name=\"note\"", null, field),
+                        part("form-data; name=\"f\"; filename=\"f\"", null, new byte[] {'x'})))).build(),
+                BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode());
+        assertEquals("[ERROR] The form's file does not start within its first 1 MiB.\n", refused.body());
+        assertNull(server.lastEnd("late-file"));
     }
 
     /** Forms that are not forms: a 400 with one line, and no pipe is touched. */
