@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,8 +46,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The standalone server's pages in a real headless browser (Debian's {@code chromium}, driven by
  * {@code chromium-driver}; {@code .ci/run} installs both), against the real {@code curl} on the other end of each
- * pipe: a file sent from {@code /}, text received in {@code /}, a form sent from {@code /noscript}, and the replay
- * watched in {@code /watch} as one of three receivers. Screenshots of the pages go to
+ * pipe: a file sent from {@code /}, text received in {@code /}, a file and a text sent from {@code /noscript}'s forms,
+ * a browser that leaves mid-upload, and the replay watched in {@code /watch} as one of three receivers. Screenshots of the pages go to
  * {@code target/screenshots/}.
  */
 @Timeout(180)
@@ -170,6 +177,62 @@ class PagesBrowserTest {
 
         assertExit(curl);
         assertArrayEquals(Files.readAllBytes(INCIDENT_LOG), Files.readAllBytes(received));
+
+        // and text, from the same page's text form
+        String text = "07:23:16 ERR  500 stripe timeout — from a phone\n";
+        Path receivedText = dir.resolve("received.txt");
+        Process textReceiver = start("curl", "-sS", "-o", receivedText.toString(), pipes + "/noscript-file");
+        browser.navigate().back();
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(By.id("input_text")).isEmpty());
+        browser.findElement(By.id("input_text")).sendKeys(text);
+        browser.findElement(By.id("send_text")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.getPageSource().contains("All receiver(s) was/were received"));
+        assertExit(textReceiver);
+        // a textarea's line ends travel as CRLF (HTML's form encoding)
+        assertEquals(text.replace("\n", "\r\n"), Files.readString(receivedText, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A browser that goes away in the middle of a form upload (the reference has crashed on this): the receiver
+     * sees a cut-off stream, not a clean end, and the server goes on serving pipes.
+     */
+    @Test
+    void browserThatLeavesMidUploadCutsTheReceiverOffAndTheServerCarriesOn(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.bin");
+        byte[] block = new byte[1024 * 1024];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 7 + (i >>> 11));
+        }
+        try (var out = Files.newOutputStream(big)) {
+            for (int i = 0; i < 64; i++) {
+                out.write(block);
+            }
+        }
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        CompletableFuture<HttpResponse<InputStream>> receiving = client.sendAsync(
+                HttpRequest.newBuilder(URI.create(pipes + "/tab-closed")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+
+        browser.get(base + "/noscript?path=tab-closed&n=1");
+        browser.findElement(By.id("input_file")).sendKeys(big.toAbsolutePath().toString());
+        browser.findElement(By.id("send_file")).click();
+        HttpResponse<InputStream> response = receiving.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        try (InputStream in = response.body()) {
+            assertEquals(1024 * 1024, in.readNBytes(1024 * 1024).length, "the upload is under way");
+            browser.quit(); // the tab, the browser, its connection: gone mid-upload
+            browser = null;
+            IOException cut = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> in.transferTo(OutputStream.nullOutputStream()), "a cut-off stream, not a clean end");
+            assertTrue(cut.getMessage() != null, cut.toString());
+        }
+        // the server carries on: the same path, a new transfer
+        CompletableFuture<HttpResponse<String>> next = client.sendAsync(
+                HttpRequest.newBuilder(URI.create(pipes + "/tab-closed")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> sent = client.send(HttpRequest.newBuilder(URI.create(pipes + "/tab-closed"))
+                .PUT(HttpRequest.BodyPublishers.ofString("still here\n")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, sent.statusCode(), sent.body());
+        assertEquals("still here\n", next.get(WAIT.toSeconds(), TimeUnit.SECONDS).body());
     }
 
     /**
