@@ -181,8 +181,8 @@ class PagesBrowserTest {
         // and text, from the same page's text form
         String text = "07:23:16 ERR  500 stripe timeout — from a phone\n";
         Path receivedText = dir.resolve("received.txt");
-        Process textReceiver = start("curl", "-sS", "-o", receivedText.toString(), pipes + "/noscript-file");
-        browser.navigate().back();
+        Process textReceiver = start("curl", "-sS", "-o", receivedText.toString(), pipes + "/noscript-text");
+        browser.get(base + "/noscript?path=noscript-text&n=1");
         new WebDriverWait(browser, WAIT).until(d -> !d.findElements(By.id("input_text")).isEmpty());
         browser.findElement(By.id("input_text")).sendKeys(text);
         browser.findElement(By.id("send_text")).click();
@@ -226,10 +226,10 @@ class PagesBrowserTest {
                     () -> in.transferTo(OutputStream.nullOutputStream()), "a cut-off stream, not a clean end");
             assertTrue(cut.getMessage() != null, cut.toString());
         }
-        // the server carries on: the same path, a new transfer
+        // the server carries on with the next transfer
         CompletableFuture<HttpResponse<String>> next = client.sendAsync(
-                HttpRequest.newBuilder(URI.create(pipes + "/tab-closed")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> sent = client.send(HttpRequest.newBuilder(URI.create(pipes + "/tab-closed"))
+                HttpRequest.newBuilder(URI.create(pipes + "/next")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> sent = client.send(HttpRequest.newBuilder(URI.create(pipes + "/next"))
                 .PUT(HttpRequest.BodyPublishers.ofString("still here\n")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, sent.statusCode(), sent.body());
         assertEquals("still here\n", next.get(WAIT.toSeconds(), TimeUnit.SECONDS).body());
