@@ -14,8 +14,8 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
  * Jetty's HTTP/1.x connection factory, except that a response to an HTTP/1.0 request starts with an
- * {@code HTTP/1.0} status line, as piping-server answers (PROTOCOL.md section 5), and that header values reach the
- * pipes as the client wrote them. Jetty itself always answers {@code HTTP/1.1}, which RFC 9110 allows, but a client
+ * {@code HTTP/1.0} status line, as piping-server answers (PROTOCOL.md section 5), that header values reach the
+ * pipes as the client wrote them, and that a request body is read 64 KiB at a time. Jetty itself always answers {@code HTTP/1.1}, which RFC 9110 allows, but a client
  * written for the reference may read the status line.
  *
  * <pre>{@code
@@ -32,7 +32,12 @@ public class PipeConnectionFactory extends HttpConnectionFactory {
     public PipeConnectionFactory(HttpConfiguration configuration) {
         super(configuration);
         configuration.setHeaderCacheCaseSensitive(true);
+        // a sender's body is read 64 KiB per system call rather than Jetty's default 8 KiB (pooled buffers)
+        setInputBufferSize(Math.max(getInputBufferSize(), INPUT_BUFFER));
     }
+
+    /** The size of the buffer a connection reads requests into. */
+    static final int INPUT_BUFFER = 64 * 1024;
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {

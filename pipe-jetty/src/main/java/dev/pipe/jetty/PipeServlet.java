@@ -47,9 +47,12 @@ public class PipeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PipeServlet.class);
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+    /** Direct chunks kept for the next transfers when transfers end. */
+    private static final int IDLE_CHUNKS = 32;
 
     private final transient PipeRegistry registry;
     private final transient SystemScheduler ownScheduler;
+    private final transient DirectBuffers chunks;
 
     /** A servlet with its own registry and the default settings. */
     public PipeServlet() {
@@ -60,12 +63,19 @@ public class PipeServlet extends HttpServlet {
     public PipeServlet(PipeConfig config) {
         this.ownScheduler = new SystemScheduler();
         this.registry = new PipeRegistry(config, ownScheduler);
+        this.chunks = new DirectBuffers(config.chunkSize(), IDLE_CHUNKS);
     }
 
     /** A servlet over a registry that the caller owns and closes (several servlets may share one). */
     public PipeServlet(PipeRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ownScheduler = null;
+        this.chunks = new DirectBuffers(registry.config().chunkSize(), IDLE_CHUNKS);
+    }
+
+    /** The pool of direct chunks this servlet lends its pipes. */
+    DirectBuffers chunks() {
+        return chunks;
     }
 
     /** The registry behind this servlet. */
@@ -113,7 +123,7 @@ public class PipeServlet extends HttpServlet {
         }
         Exchange exchange = new Exchange(request, response, backstop());
         boolean http10 = "HTTP/1.0".equals(request.getProtocol());
-        ServletSender port = new ServletSender(exchange, registry.config().chunkSize(), http10, form);
+        ServletSender port = new ServletSender(exchange, chunks, http10, form);
         if (form == null) {
             join(exchange, port, key, receivers, Forwarding.info(request));
         } else {

@@ -34,8 +34,8 @@ final class ServletSender implements SenderPort, ReadListener {
     private final ResponseWriter writer;
     private final ProgressWriter progress;
     private final MultipartDecoder form;   // null: the payload is the whole body
-    private final byte[] array;
-    private final ByteBuffer chunk;
+    private final byte[] array;      // what the request is read into (the servlet API reads into arrays)
+    private final DirectBuffers pool;
     private final Object lock = new Object();
 
     /** How much of a form may come before its file: fields and preamble are read and forgotten, but not forever. */
@@ -58,6 +58,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private int filled;            // raw body bytes in the array, from 0
     private int decoded;           // of those, the ones the form decoder has consumed
     private boolean stalled;       // the decoder needs more bytes than those it has
+    private ByteBuffer chunk;      // what the pipe is lent: direct, from the pool once streaming starts, until done
     private int payloadFrom;       // the payload found and not yet lent: [payloadFrom, payloadTo)
     private int payloadTo;
 
@@ -73,15 +74,15 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     };
 
-    ServletSender(Exchange exchange, int chunkSize, boolean http10, MultipartDecoder form) throws IOException {
+    ServletSender(Exchange exchange, DirectBuffers pool, boolean http10, MultipartDecoder form) throws IOException {
         this.exchange = exchange;
         this.in = exchange.request.getInputStream();
         ResponseWriter writer = new ResponseWriter(exchange.response.getOutputStream(), this::gone);
         this.writer = writer;
         this.progress = new ProgressWriter(exchange, writer, http10);
         this.form = form;
-        this.array = new byte[chunkSize];
-        this.chunk = ByteBuffer.wrap(array);
+        this.array = new byte[pool.size()];
+        this.pool = pool;
         exchange.onGone(() -> gone(new IOException("sender gone")));
     }
 
@@ -172,6 +173,10 @@ final class ServletSender implements SenderPort, ReadListener {
     private void released() {
         synchronized (lock) {
             lent = false;
+            if (done) {
+                returnChunk();
+                return;
+            }
             if (form == null) {
                 filled = 0;
             } else {
@@ -187,6 +192,17 @@ final class ServletSender implements SenderPort, ReadListener {
     private void finish() {
         synchronized (lock) {
             done = true;
+            if (!lent) {
+                returnChunk();
+            }
+        }
+    }
+
+    /** Gives the direct chunk back to the pool, once, when the pipe holds no view of it; under the lock. */
+    private void returnChunk() {
+        if (chunk != null) {
+            pool.release(chunk);
+            chunk = null;
         }
     }
 
@@ -215,7 +231,13 @@ final class ServletSender implements SenderPort, ReadListener {
                         } else {
                             demanded = false;
                             lent = true;
-                            chunk.limit(payloadTo).position(payloadFrom);
+                            // one copy per chunk, into a direct buffer: a heap buffer would be copied once per
+                            // receiver, into the JDK's temporary direct buffer, on every socket write
+                            if (chunk == null) {
+                                chunk = pool.acquire();
+                            }
+                            chunk.clear();
+                            chunk.put(array, payloadFrom, payloadTo - payloadFrom).flip();
                             payloadFrom = payloadTo = 0;
                             answer = Answer.CHUNK;
                         }
@@ -245,10 +267,12 @@ final class ServletSender implements SenderPort, ReadListener {
                     }
                 } catch (MultipartException x) {
                     done = true;
+                    returnChunk();
                     failure = cause = x;
                     answer = joining && sender == null ? Answer.FAIL : Answer.REFUSE;
                 } catch (IOException x) {
                     done = true;
+                    returnChunk();
                     failure = cause = x;
                     answer = Answer.FAIL;
                 }
@@ -400,6 +424,9 @@ final class ServletSender implements SenderPort, ReadListener {
             }
             sender = handle;
             done = true;
+            if (!lent) {
+                returnChunk();
+            }
         }
         if (sender != null) {
             sender.onError(cause);

@@ -31,6 +31,7 @@ public final class TestServer implements AutoCloseable {
     private final Joins joins = new Joins();
     private final PipeRegistry registry;
     private final Server server;
+    private final PipeServlet servlet;
     private final ExecutorService clientThreads = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "test-client");
         thread.setDaemon(true);
@@ -40,7 +41,8 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(PipeConfig config) throws Exception {
         registry = new PipeRegistry(config, scheduler, joins);
-        server = PipeServers.server("127.0.0.1", 0, PREFIX, new PipeServlet(registry));
+        servlet = new PipeServlet(registry);
+        server = PipeServers.server("127.0.0.1", 0, PREFIX, servlet);
         // on stop, Jetty gives idle keep-alive connections (an HttpClient's pool) 1 s to go; tests need not wait
         ((ServerConnector) server.getConnectors()[0]).setShutdownIdleTimeout(50);
         server.start();
@@ -110,6 +112,12 @@ public final class TestServer implements AutoCloseable {
     public void close() throws Exception {
         try {
             server.stop();
+            // every test ends with every chunk back in the pool, exactly once
+            DirectBuffers chunks = servlet.chunks();
+            if (!chunks.awaitAllReturned(LONG_WAIT.toMillis()) || chunks.outstanding() != 0) {
+                throw new AssertionError("direct chunks not given back exactly once: " + chunks.outstanding()
+                        + " outstanding");
+            }
             clientThreads.shutdownNow();
         } finally {
             registry.close();

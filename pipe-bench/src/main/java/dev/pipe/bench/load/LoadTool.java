@@ -1,0 +1,578 @@
+package dev.pipe.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
+
+/**
+ * An end-to-end load tool for any pipe server (this one, piping-server, or the trivial {@link Relay}) over HTTP/1.1
+ * on loopback. Each scenario prints human lines and one {@code RESULT key=value ...} line for scripts.
+ *
+ * <pre>
+ * java -jar pipe-bench/target/pipe-load.jar throughput --url http://127.0.0.1:8080/api/v1/pipe --n 8 --bytes 256m
+ * java -jar pipe-bench/target/pipe-load.jar ttfb       --url ... --n 64 --runs 20
+ * java -jar pipe-bench/target/pipe-load.jar skew       --url ... --n 256 --rate 50000 --seconds 10
+ * java -jar pipe-bench/target/pipe-load.jar waiting    --url ... --pipes 10000 --hold 10 --server-pid PID
+ * java -jar pipe-bench/target/pipe-load.jar relay      --port 0
+ * </pre>
+ *
+ * Every receiver's bytes are checked (CRC32C against the sender's), so a fast wrong answer fails the run. With
+ * {@code --server-pid}, the server's CPU time, resident memory and threads are read from {@code /proc}; the tool's
+ * own CPU time is always reported, so that one can see it is not the bottleneck.
+ */
+public final class LoadTool {
+
+    private static final int BLOCK = 1 << 20;
+    private static final AtomicInteger PATHS = new AtomicInteger();
+
+    private final URI url;
+    private final Proc server;
+    private final Map<String, String> options;
+
+    private LoadTool(Map<String, String> options) {
+        this.options = options;
+        this.url = URI.create(option("url", "http://127.0.0.1:8080/api/v1/pipe").replaceAll("/+$", ""));
+        String pid = options.get("server-pid");
+        this.server = pid == null ? null : new Proc(pid);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("pipe-load: expected --option value, got '" + args[i] + "'\n" + USAGE);
+                System.exit(2);
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        LoadTool tool = new LoadTool(options);
+        boolean ok = switch (args[0]) {
+            case "throughput" -> tool.throughput();
+            case "ttfb" -> tool.ttfb();
+            case "skew" -> tool.skew();
+            case "waiting" -> tool.waiting();
+            case "relay" -> {
+                Relay.serve(Integer.parseInt(tool.option("port", "0")));
+                yield true;
+            }
+            default -> {
+                System.err.println("pipe-load: unknown scenario '" + args[0] + "'\n" + USAGE);
+                yield false;
+            }
+        };
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static final String USAGE = """
+            usage: java -jar pipe-load.jar SCENARIO [--option value ...]
+              throughput  --n 8 --bytes 256m [--runs 1]     one sender, n receivers; aggregate MiB/s (n x bytes / time)
+              ttfb        --n 64 [--runs 20]                sender first; time from the last receiver's request to
+                                                            each receiver's first byte
+              skew        --n 256 [--rate 50000] [--seconds 10] [--line 100]
+                                                            a paced sender; per-line arrival spread across receivers
+              waiting     [--pipes 10000] [--hold 10]       receivers waiting on distinct paths: still connected after
+                                                            the hold, then all complete; server RSS and threads
+              relay       [--port 0]                        a trivial relay: the practical ceiling
+            common: --url BASE (pipe URLs are BASE/PATH?n=N; default http://127.0.0.1:8080/api/v1/pipe)
+                    --server-pid PID (the server's CPU, RSS and threads, from /proc)
+            """;
+
+    private String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    private int intOption(String name, int fallback) {
+        return Integer.parseInt(option(name, String.valueOf(fallback)));
+    }
+
+    static long size(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        long unit = lower.endsWith("g") ? 1L << 30 : lower.endsWith("m") ? 1L << 20 : lower.endsWith("k") ? 1L << 10 : 1;
+        return Long.parseLong(unit == 1 ? lower : lower.substring(0, lower.length() - 1)) * unit;
+    }
+
+    private static String path(String scenario) {
+        return scenario + "-" + ProcessHandle.current().pid() + "-" + PATHS.incrementAndGet() + "-"
+                + Long.toHexString(System.nanoTime());
+    }
+
+    // ------------------------------------------------------------------ throughput
+
+    private boolean throughput() throws Exception {
+        int n = intOption("n", 8);
+        long bytes = size(option("bytes", "256m"));
+        int runs = intOption("runs", 1);
+        byte[] block = pattern(BLOCK, 42);
+        long expected = crcOfPattern(block, bytes);
+        boolean ok = true;
+        for (int run = 0; run < runs; run++) {
+            ok &= throughputRun(n, bytes, block, expected);
+        }
+        return ok;
+    }
+
+    private boolean throughputRun(int n, long bytes, byte[] block, long expected) throws Exception {
+        String path = path("tp") + "?n=" + n;
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            CountDownLatch asked = new CountDownLatch(n);
+            List<Future<long[]>> receivers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                receivers.add(threads.submit(() -> receive(path, asked)));
+            }
+            asked.await(30, TimeUnit.SECONDS);
+            double serverCpu = server == null ? 0 : server.cpuSeconds();
+            double toolCpu = Proc.self().cpuSeconds();
+            long start = System.nanoTime();
+            Future<String> sender = threads.submit(() -> send(path, block, bytes));
+            long last = 0;
+            boolean ok = true;
+            for (Future<long[]> receiver : receivers) {
+                long[] got = receiver.get(10, TimeUnit.MINUTES); // [status, count, crc, endNanos]
+                ok &= got[0] == 200 && got[1] == bytes && got[2] == expected;
+                last = Math.max(last, got[3]);
+            }
+            String progress = sender.get(1, TimeUnit.MINUTES);
+            double seconds = (last - start) / 1e9;
+            double serverCpuUsed = server == null ? 0 : server.cpuSeconds() - serverCpu;
+            double toolCpuUsed = Proc.self().cpuSeconds() - toolCpu;
+            double mib = (double) n * bytes / (1 << 20);
+            System.out.printf(Locale.ROOT, "throughput n=%d: %.0f MiB in %.3f s = %.1f MiB/s aggregate%s; server CPU"
+                            + " %.2f s (%.0f MiB per CPU-s), tool CPU %.2f s%n", n, mib, seconds, mib / seconds,
+                    ok ? "" : " (WRONG BYTES)", serverCpuUsed, serverCpuUsed > 0 ? mib / serverCpuUsed : 0,
+                    toolCpuUsed);
+            System.out.printf(Locale.ROOT, "RESULT scenario=throughput n=%d bytes=%d ok=%b seconds=%.4f mibps=%.1f"
+                            + " server_cpu_s=%.3f tool_cpu_s=%.3f mib_per_server_cpu_s=%.1f%n", n, bytes, ok, seconds,
+                    mib / seconds, serverCpuUsed, toolCpuUsed, serverCpuUsed > 0 ? mib / serverCpuUsed : 0);
+            if (!ok) {
+                System.out.println("sender's progress: " + progress);
+            }
+            return ok;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** A receiver that reads the whole body: {status, count, crc32c, nanoTime at the end}. */
+    private long[] receive(String path, CountDownLatch asked) throws IOException {
+        try (Http1 http = Http1.connect(url)) {
+            http.request(url, "GET", path, -1);
+            asked.countDown();
+            int status = http.readHead();
+            CRC32C crc = new CRC32C();
+            byte[] buffer = new byte[256 * 1024];
+            long count = 0;
+            for (int read = http.read(buffer, 0, buffer.length); read >= 0; read = http.read(buffer, 0, buffer.length)) {
+                crc.update(buffer, 0, read);
+                count += read;
+            }
+            return new long[] {status, count, crc.getValue(), System.nanoTime()};
+        } catch (IOException e) {
+            System.out.println("receiver failed: " + e);
+            return new long[] {-1, -1, -1, System.nanoTime()};
+        }
+    }
+
+    /** A sender of {@code bytes} of the repeated block, with a Content-Length; returns its progress text. */
+    private String send(String path, byte[] block, long bytes) throws IOException {
+        try (Http1 http = Http1.connect(url)) {
+            http.request(url, "PUT", path, bytes);
+            Thread progress = null;
+            StringBuilder text = new StringBuilder();
+            // read the progress as it comes, so that a server that writes it before reading is never held up
+            progress = new Thread(() -> {
+                try {
+                    text.append(http.readText());
+                } catch (IOException e) {
+                    text.append("(progress: ").append(e).append(')');
+                }
+            }, "sender-progress");
+            progress.setDaemon(true);
+            progress.start();
+            for (long left = bytes; left > 0; ) {
+                int length = (int) Math.min(block.length, left);
+                http.out.write(block, 0, length);
+                left -= length;
+            }
+            http.out.flush();
+            try {
+                progress.join(TimeUnit.MINUTES.toMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return text.toString();
+        }
+    }
+
+    // ------------------------------------------------------------------ time to first byte
+
+    private boolean ttfb() throws Exception {
+        int n = intOption("n", 64);
+        int runs = intOption("runs", 20);
+        List<Long> all = new ArrayList<>();
+        List<Long> slowest = new ArrayList<>();
+        boolean ok = true;
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            for (int run = 0; run < runs; run++) {
+                long[] firsts = ttfbRun(n, threads);
+                if (firsts == null) {
+                    ok = false;
+                    continue;
+                }
+                long max = 0;
+                for (long first : firsts) {
+                    all.add(first);
+                    max = Math.max(max, first);
+                }
+                slowest.add(max);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        double[] each = Stats.millis(all);
+        double[] last = Stats.millis(slowest);
+        System.out.printf(Locale.ROOT, "ttfb n=%d sender first, %d runs: each receiver p50 %.2f ms p99 %.2f ms max %.2f ms;"
+                + " all receivers p50 %.2f ms%n", n, runs, each[0], each[1], each[2], last[0]);
+        System.out.printf(Locale.ROOT, "RESULT scenario=ttfb n=%d runs=%d ok=%b p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
+                + " all_p50_ms=%.3f%n", n, runs, ok, each[0], each[1], each[2], last[0]);
+        return ok;
+    }
+
+    /** One run: the sender, n-1 receivers known to be in, then the last; the first byte's delay at each receiver. */
+    private long[] ttfbRun(int n, ExecutorService threads) throws Exception {
+        String path = path("ttfb") + "?n=" + n;
+        byte[] body = pattern(1024, 7);
+        List<Http1> open = new ArrayList<>();
+        try {
+            Http1 sender = Http1.connect(url);
+            open.add(sender);
+            sender.request(url, "PUT", path, body.length);
+            sender.out.write(body);
+            sender.out.flush();
+            ProgressReader lines = new ProgressReader(sender);
+            lines.await("Waiting for", 1);
+            List<Http1> receivers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Http1 receiver = Http1.connect(url);
+                open.add(receiver);
+                receivers.add(receiver);
+                if (i < n - 1) {
+                    receiver.request(url, "GET", path, -1);
+                }
+            }
+            lines.await("A receiver was connected", n - 1);
+            long[] firsts = new long[n];
+            CountDownLatch done = new CountDownLatch(n);
+            List<Future<?>> readers = new ArrayList<>();
+            long[] start = new long[1];
+            for (int i = 0; i < n; i++) {
+                Http1 receiver = receivers.get(i);
+                int index = i;
+                readers.add(threads.submit(() -> {
+                    byte[] buffer = new byte[4096];
+                    try {
+                        receiver.readHead();
+                        int read = receiver.read(buffer, 0, buffer.length);
+                        firsts[index] = read > 0 ? System.nanoTime() : -1;
+                        while (read >= 0) {
+                            read = receiver.read(buffer, 0, buffer.length);
+                        }
+                    } catch (IOException e) {
+                        firsts[index] = -1;
+                    }
+                    done.countDown();
+                    return null;
+                }));
+            }
+            start[0] = System.nanoTime();
+            receivers.get(n - 1).request(url, "GET", path, -1);
+            if (!done.await(30, TimeUnit.SECONDS)) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                if (firsts[i] < 0) {
+                    return null;
+                }
+                firsts[i] -= start[0];
+            }
+            return firsts;
+        } finally {
+            for (Http1 http : open) {
+                http.close();
+            }
+        }
+    }
+
+    /** Reads a sender's progress lines on a thread of its own and lets the caller wait for one. */
+    private static final class ProgressReader {
+        private final List<String> lines = new ArrayList<>();
+
+        ProgressReader(Http1 sender) {
+            Thread thread = new Thread(() -> {
+                StringBuilder line = new StringBuilder();
+                byte[] buffer = new byte[4096];
+                try {
+                    for (int n = sender.read(buffer, 0, buffer.length); n >= 0; n = sender.read(buffer, 0, buffer.length)) {
+                        for (int i = 0; i < n; i++) {
+                            if (buffer[i] == '\n') {
+                                synchronized (this) {
+                                    lines.add(line.toString());
+                                    notifyAll();
+                                }
+                                line.setLength(0);
+                            } else {
+                                line.append((char) buffer[i]);
+                            }
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the run is over
+                }
+            }, "progress");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        synchronized void await(String text, int times) throws InterruptedException, IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (lines.stream().filter(line -> line.contains(text)).count() < times) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("no '" + text + "' x" + times + " in the sender's progress: " + lines);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lockstep skew
+
+    private boolean skew() throws Exception {
+        int n = intOption("n", 256);
+        int rate = intOption("rate", 50_000);
+        int seconds = intOption("seconds", 10);
+        int lineLength = intOption("line", 100);
+        int lineCount = Math.max(1, (int) ((long) rate * seconds / lineLength));
+        byte[] body = new byte[lineCount * lineLength];
+        for (int i = 0; i < lineCount; i++) {
+            byte[] line = String.format(Locale.ROOT, "%08d %s", i, "x".repeat(lineLength - 10))
+                    .getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(line, 0, body, i * lineLength, lineLength - 1);
+            body[i * lineLength + lineLength - 1] = '\n';
+        }
+        CRC32C sent = new CRC32C();
+        sent.update(body);
+        String path = path("skew") + "?n=" + n;
+        long[][] arrivals = new long[n][lineCount];
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try {
+            CountDownLatch asked = new CountDownLatch(n);
+            List<Future<Boolean>> receivers = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                long[] times = arrivals[r];
+                receivers.add(threads.submit(() -> receiveLines(path, asked, times, sent.getValue())));
+            }
+            asked.await(30, TimeUnit.SECONDS);
+            double serverCpu = server == null ? 0 : server.cpuSeconds();
+            Future<?> sender = threads.submit(() -> {
+                try (Http1 http = Http1.connect(url)) {
+                    http.request(url, "PUT", path, body.length);
+                    ProgressReader progress = new ProgressReader(http);
+                    progress.await("Start sending", 1);
+                    long start = System.nanoTime();
+                    for (int i = 0; i < lineCount; i++) {
+                        long due = start + (long) i * lineLength * 1_000_000_000L / rate;
+                        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                            LockSupport.parkNanos(wait); // the sender's pace: a clock, like pv -L
+                        }
+                        http.out.write(body, i * lineLength, lineLength);
+                        http.out.flush();
+                    }
+                }
+                return null;
+            });
+            boolean ok = true;
+            for (Future<Boolean> receiver : receivers) {
+                ok &= receiver.get(seconds * 3L + 60, TimeUnit.SECONDS);
+            }
+            sender.get(30, TimeUnit.SECONDS);
+            long[] spreads = new long[lineCount];
+            for (int i = 0; i < lineCount; i++) {
+                long min = Long.MAX_VALUE;
+                long max = Long.MIN_VALUE;
+                for (long[] times : arrivals) {
+                    min = Math.min(min, times[i]);
+                    max = Math.max(max, times[i]);
+                }
+                spreads[i] = max - min;
+            }
+            double[] skew = Stats.millis(spreads);
+            double serverCpuUsed = server == null ? 0 : server.cpuSeconds() - serverCpu;
+            System.out.printf(Locale.ROOT, "skew n=%d at %d B/s, %d lines: spread across receivers p50 %.2f ms p99 %.2f ms"
+                    + " max %.2f ms%s; server CPU %.2f s%n", n, rate, lineCount, skew[0], skew[1], skew[2],
+                    ok ? "" : " (WRONG BYTES)", serverCpuUsed);
+            System.out.printf(Locale.ROOT, "RESULT scenario=skew n=%d rate=%d lines=%d ok=%b p50_ms=%.3f p99_ms=%.3f"
+                    + " max_ms=%.3f server_cpu_s=%.3f%n", n, rate, lineCount, ok, skew[0], skew[1], skew[2], serverCpuUsed);
+            return ok;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Reads a body of fixed-length lines, noting when each line's end arrived; true when the bytes are right. */
+    private boolean receiveLines(String path, CountDownLatch asked, long[] times, long expectedCrc) {
+        try (Http1 http = Http1.connect(url)) {
+            http.request(url, "GET", path, -1);
+            asked.countDown();
+            if (http.readHead() != 200) {
+                return false;
+            }
+            CRC32C crc = new CRC32C();
+            byte[] buffer = new byte[64 * 1024];
+            int line = 0;
+            for (int read = http.read(buffer, 0, buffer.length); read >= 0; read = http.read(buffer, 0, buffer.length)) {
+                long now = System.nanoTime();
+                crc.update(buffer, 0, read);
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n' && line < times.length) {
+                        times[line++] = now;
+                    }
+                }
+            }
+            return line == times.length && crc.getValue() == expectedCrc;
+        } catch (IOException e) {
+            System.out.println("receiver failed: " + e);
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ waiting pipes
+
+    private boolean waiting() throws Exception {
+        int pipes = intOption("pipes", 10_000);
+        int hold = intOption("hold", 10);
+        long rssBefore = server == null ? -1 : server.rssKib();
+        long threadsBefore = server == null ? -1 : server.threads();
+        String prefix = path("wait");
+        SocketChannel[] receivers = new SocketChannel[pipes];
+        long openStart = System.nanoTime();
+        for (int i = 0; i < pipes; i++) {
+            SocketChannel channel = SocketChannel.open(new InetSocketAddress(url.getHost(), url.getPort()));
+            channel.socket().setTcpNoDelay(true);
+            String head = "GET " + url.getRawPath() + "/" + prefix + "-" + i + " HTTP/1.1\r\nHost: " + url.getHost()
+                    + ":" + url.getPort() + "\r\n\r\n";
+            channel.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
+            channel.configureBlocking(false);
+            receivers[i] = channel;
+        }
+        double openSeconds = (System.nanoTime() - openStart) / 1e9;
+        long holdUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(hold);
+        for (long left = holdUntil - System.nanoTime(); left > 0; left = holdUntil - System.nanoTime()) {
+            LockSupport.parkNanos(left); // the hold is the scenario: receivers waiting this long
+        }
+        long rssHeld = server == null ? -1 : server.rssKib();
+        long threadsHeld = server == null ? -1 : server.threads();
+        ByteBuffer probe = ByteBuffer.allocate(1);
+        int connected = 0;
+        for (SocketChannel channel : receivers) {
+            probe.clear();
+            try {
+                if (channel.read(probe) == 0) {
+                    connected++;
+                }
+            } catch (IOException e) {
+                // closed by the server
+            }
+        }
+        // now complete every pipe: a small sender each, on a few threads
+        AtomicInteger completed = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        long completeStart = System.nanoTime();
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int first = t;
+                work.add(threads.submit(() -> {
+                    byte[] body = "done\n".getBytes(StandardCharsets.US_ASCII);
+                    for (int i = first; i < pipes; i += 8) {
+                        try (Http1 sender = Http1.connect(url); Http1 receiver = Http1.over(receivers[i])) {
+                            sender.request(url, "PUT", prefix + "-" + i, body.length);
+                            sender.out.write(body);
+                            sender.out.flush();
+                            if (receiver.readHead() == 200 && receiver.readText().equals("done\n")) {
+                                completed.incrementAndGet();
+                            }
+                            sender.readText();
+                        } catch (IOException e) {
+                            // counted as not completed
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : work) {
+                future.get(10, TimeUnit.MINUTES);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        double completeSeconds = (System.nanoTime() - completeStart) / 1e9;
+        double perConnection = rssBefore < 0 ? -1 : (rssHeld - rssBefore) * 1024.0 / pipes / 1000.0;
+        System.out.printf(Locale.ROOT, "waiting: %d receivers on distinct paths opened in %.1f s, held %d s: %d still"
+                        + " connected, then %d completed in %.1f s; server RSS %d -> %d KiB (%.2f kB per connection),"
+                        + " threads %d -> %d%n", pipes, openSeconds, hold, connected, completed.get(), completeSeconds,
+                rssBefore, rssHeld, perConnection, threadsBefore, threadsHeld);
+        boolean ok = connected == pipes && completed.get() == pipes;
+        System.out.printf(Locale.ROOT, "RESULT scenario=waiting pipes=%d hold_s=%d ok=%b connected=%d completed=%d"
+                        + " rss_before_kib=%d rss_held_kib=%d kb_per_connection=%.2f threads_before=%d threads_held=%d%n",
+                pipes, hold, ok, connected, completed.get(), rssBefore, rssHeld, perConnection, threadsBefore,
+                threadsHeld);
+        return ok;
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /** A deterministic block of bytes. */
+    static byte[] pattern(int length, long seed) {
+        byte[] bytes = new byte[length];
+        long x = seed;
+        for (int i = 0; i < length; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+            bytes[i] = (byte) (x >>> 56);
+        }
+        return bytes;
+    }
+
+    /** The CRC32C of {@code bytes} bytes of the repeated block. */
+    static long crcOfPattern(byte[] block, long bytes) {
+        CRC32C crc = new CRC32C();
+        for (long left = bytes; left > 0; ) {
+            int length = (int) Math.min(block.length, left);
+            crc.update(block, 0, length);
+            left -= length;
+        }
+        return crc.getValue();
+    }
+}
