@@ -47,7 +47,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class FanOutBenchmark {
 
-    @Param({"1", "4", "16"})
+    @Param({"1", "8", "64", "256"})
     public int receivers;
 
     @Param({"8192", "65536"})

@@ -54,20 +54,25 @@ public final class LoadTool {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args) ? 0 : 1);
+    }
+
+    /** Runs one scenario; true when every receiver got the right bytes. */
+    public static boolean run(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help")) {
             System.out.println(USAGE);
-            return;
+            return true;
         }
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("pipe-load: expected --option value, got '" + args[i] + "'\n" + USAGE);
-                System.exit(2);
+                return false;
             }
             options.put(args[i].substring(2), args[++i]);
         }
         LoadTool tool = new LoadTool(options);
-        boolean ok = switch (args[0]) {
+        return switch (args[0]) {
             case "throughput" -> tool.throughput();
             case "ttfb" -> tool.ttfb();
             case "skew" -> tool.skew();
@@ -81,7 +86,6 @@ public final class LoadTool {
                 yield false;
             }
         };
-        System.exit(ok ? 0 : 1);
     }
 
     private static final String USAGE = """

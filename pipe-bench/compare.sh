@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Side by side, on this machine, in one run: this project's standalone server against piping-server 1.12.9 (from
+# the npm registry) and a trivial relay (the ceiling), under the same load from pipe-load.jar, alternating.
+#
+#   pipe-bench/compare.sh           the full comparison (about 10 minutes)
+#   pipe-bench/compare.sh --quick   a few seconds of each scenario, to see that everything runs
+#
+# Prints each figure as min / median / max of the runs, and the ratio of the medians (ours / piping-server).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QUICK=0
+[ "${1:-}" = "--quick" ] && QUICK=1
+RUNS=3
+[ $QUICK = 1 ] && RUNS=1
+
+[ -f examples/target/pipe-server.jar ] && [ -f pipe-bench/target/pipe-load.jar ] || mvn -q -DskipTests package
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "# installing piping-server@1.12.9 from the npm registry into a temporary folder"
+(cd "$WORK" && npm install --silent --no-audit --no-fund piping-server@1.12.9 >/dev/null)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { # url
+  for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "not up: $1" >&2; exit 1
+}
+
+OURS_PORT=$(free_port); THEIRS_PORT=$(free_port); RELAY_PORT=$(free_port)
+java -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m >"$WORK/ours.log" 2>&1 &
+PIDS+=($!); OURS_PID=$!
+node "$WORK/node_modules/.bin/piping-server" --http-port "$THEIRS_PORT" >"$WORK/theirs.log" 2>&1 &
+PIDS+=($!); THEIRS_PID=$!
+java -jar pipe-bench/target/pipe-load.jar relay --port "$RELAY_PORT" >"$WORK/relay.log" 2>&1 &
+PIDS+=($!)
+wait_up "http://127.0.0.1:$OURS_PORT/healthz"
+wait_up "http://127.0.0.1:$THEIRS_PORT/version"
+sleep 0.5
+
+OURS="--url http://127.0.0.1:$OURS_PORT/api/v1/pipe --server-pid $OURS_PID"
+THEIRS="--url http://127.0.0.1:$THEIRS_PORT --server-pid $THEIRS_PID"
+RELAY="--url http://127.0.0.1:$RELAY_PORT"
+LOAD="java -jar pipe-bench/target/pipe-load.jar"
+
+echo "# machine: $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%dT%H:%MZ)"
+# warm up both servers (the JIT, node's own)
+$LOAD throughput $OURS --n 8 --bytes 64m --runs 2 >/dev/null
+$LOAD throughput $THEIRS --n 8 --bytes 64m --runs 2 >/dev/null
+
+RESULTS="$WORK/results.txt"
+run() { # label target args...
+  local label=$1 target=$2; shift 2
+  $LOAD "$@" $target | grep '^RESULT' | sed "s/^RESULT /RESULT server=$label /" | tee -a "$RESULTS" >/dev/null
+}
+
+for n in 1 8 64 256; do
+  case $n in 1|8) bytes=256m ;; 64) bytes=64m ;; 256) bytes=16m ;; esac
+  [ $QUICK = 1 ] && bytes=4m
+  for _ in $(seq 1 $RUNS); do
+    run ours "$OURS" throughput --n $n --bytes $bytes
+    run piping-server "$THEIRS" throughput --n $n --bytes $bytes
+    run relay "$RELAY" throughput --n $n --bytes $bytes
+  done
+done
+TTFB_RUNS=20; [ $QUICK = 1 ] && TTFB_RUNS=2
+SKEW_SECONDS=10; [ $QUICK = 1 ] && SKEW_SECONDS=1
+WAIT_PIPES=10000; WAIT_HOLD=10; [ $QUICK = 1 ] && WAIT_PIPES=100 && WAIT_HOLD=1
+for _ in $(seq 1 $RUNS); do
+  run ours "$OURS" ttfb --n 64 --runs $TTFB_RUNS
+  run piping-server "$THEIRS" ttfb --n 64 --runs $TTFB_RUNS
+done
+for _ in $(seq 1 $RUNS); do
+  run ours "$OURS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
+  run piping-server "$THEIRS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
+done
+run ours "$OURS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
+run piping-server "$THEIRS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
+
+python3 - "$RESULTS" <<'PY'
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+fails = []
+for line in open(sys.argv[1]):
+    kv = dict(p.split("=", 1) for p in line.split()[1:])
+    key = (kv["scenario"], kv.get("n", kv.get("pipes", "")))
+    rows[(key, kv["server"])].append(kv)
+    if kv.get("ok") != "true":
+        fails.append(line.strip())
+def stat(key, server, field):
+    vals = [float(r[field]) for r in rows.get((key, server), []) if field in r]
+    if not vals:
+        return None, "-"
+    med = statistics.median(vals)
+    return med, f"{min(vals):.1f} / {med:.1f} / {max(vals):.1f}"
+figures = [
+    ("throughput", "mibps", "MiB/s aggregate"),
+    ("throughput", "mib_per_server_cpu_s", "MiB per server CPU-s"),
+    ("throughput", "tool_cpu_s", "load tool CPU-s"),
+    ("ttfb", "p50_ms", "TTFB p50 ms"), ("ttfb", "p99_ms", "TTFB p99 ms"),
+    ("skew", "p50_ms", "skew p50 ms"), ("skew", "p99_ms", "skew p99 ms"), ("skew", "max_ms", "skew max ms"),
+    ("waiting", "connected", "still connected"), ("waiting", "completed", "completed"),
+    ("waiting", "kb_per_connection", "RSS kB per connection"),
+    ("waiting", "threads_before", "threads before"), ("waiting", "threads_held", "threads held"),
+]
+keys = sorted({k for (k, _) in rows}, key=lambda k: (k[0], int(k[1] or 0)))
+print(f"{'figure':<34} {'ours (min / median / max)':>28} {'piping-server':>28} {'relay':>24} {'ours/theirs':>11}")
+for scenario, field, label in figures:
+    for key in keys:
+        if key[0] != scenario:
+            continue
+        o, os_ = stat(key, "ours", field)
+        t, ts = stat(key, "piping-server", field)
+        r, rs = stat(key, "relay", field)
+        ratio = f"{o / t:.2f}" if o is not None and t else "-"
+        print(f"{label + ' n=' + key[1]:<34} {os_:>28} {ts:>28} {rs:>24} {ratio:>11}")
+if fails:
+    print("\nRUNS WITH WRONG OR MISSING BYTES:")
+    print("\n".join(fails))
+    sys.exit(1)
+PY
