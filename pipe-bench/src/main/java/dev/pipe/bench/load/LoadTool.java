@@ -389,16 +389,9 @@ public final class LoadTool {
         CRC32C sent = new CRC32C();
         sent.update(body);
         String path = path("skew") + "?n=" + n;
-        long[][] arrivals = new long[n][lineCount];
+        LineReceivers receivers = new LineReceivers(url, path, n, lineCount);
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
-            CountDownLatch asked = new CountDownLatch(n);
-            List<Future<Boolean>> receivers = new ArrayList<>();
-            for (int r = 0; r < n; r++) {
-                long[] times = arrivals[r];
-                receivers.add(threads.submit(() -> receiveLines(path, asked, times, sent.getValue())));
-            }
-            asked.await(30, TimeUnit.SECONDS);
             double serverCpu = server == null ? 0 : server.cpuSeconds();
             Future<?> sender = threads.submit(() -> {
                 try (Http1 http = Http1.connect(url)) {
@@ -417,11 +410,10 @@ public final class LoadTool {
                 }
                 return null;
             });
-            boolean ok = true;
-            for (Future<Boolean> receiver : receivers) {
-                ok &= receiver.get(seconds * 3L + 60, TimeUnit.SECONDS);
-            }
+            receivers.run(TimeUnit.SECONDS.toNanos(seconds * 3L + 60));
+            boolean ok = receivers.allOk(sent.getValue());
             sender.get(30, TimeUnit.SECONDS);
+            long[][] arrivals = receivers.arrivals();
             long[] spreads = new long[lineCount];
             for (int i = 0; i < lineCount; i++) {
                 long min = Long.MAX_VALUE;
@@ -442,33 +434,6 @@ public final class LoadTool {
             return ok;
         } finally {
             threads.shutdownNow();
-        }
-    }
-
-    /** Reads a body of fixed-length lines, noting when each line's end arrived; true when the bytes are right. */
-    private boolean receiveLines(String path, CountDownLatch asked, long[] times, long expectedCrc) {
-        try (Http1 http = Http1.connect(url)) {
-            http.request(url, "GET", path, -1);
-            asked.countDown();
-            if (http.readHead() != 200) {
-                return false;
-            }
-            CRC32C crc = new CRC32C();
-            byte[] buffer = new byte[64 * 1024];
-            int line = 0;
-            for (int read = http.read(buffer, 0, buffer.length); read >= 0; read = http.read(buffer, 0, buffer.length)) {
-                long now = System.nanoTime();
-                crc.update(buffer, 0, read);
-                for (int i = 0; i < read; i++) {
-                    if (buffer[i] == '\n' && line < times.length) {
-                        times[line++] = now;
-                    }
-                }
-            }
-            return line == times.length && crc.getValue() == expectedCrc;
-        } catch (IOException e) {
-            System.out.println("receiver failed: " + e);
-            return false;
         }
     }
 
