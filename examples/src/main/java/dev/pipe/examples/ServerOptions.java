@@ -44,6 +44,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
               --max-receivers N       the largest n a pipe may have, 1 to 256     [PIPE_MAX_RECEIVERS] (256)
               --slow-receiver POLICY  block, or drop-after=DURATION               [PIPE_SLOW_RECEIVER] (block)
               --chunk-size SIZE       bytes a pipe holds in flight, 4k to 16m     [PIPE_CHUNK_SIZE] (256k)
+              --window 1|2            chunks a pipe may hold: 2 reads the next    [PIPE_WINDOW]     (1)
+                                      while the current one is being written
               --help                  print this help and exit
 
             Durations are written 300ms, 45s, 5m, 1h.
@@ -61,7 +63,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
             "--idle-timeout", "PIPE_IDLE_TIMEOUT",
             "--max-receivers", "PIPE_MAX_RECEIVERS",
             "--slow-receiver", "PIPE_SLOW_RECEIVER",
-            "--chunk-size", "PIPE_CHUNK_SIZE");
+            "--chunk-size", "PIPE_CHUNK_SIZE",
+            "--window", "PIPE_WINDOW");
 
     /** Reads {@code args} over {@code env} over the defaults. */
     static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
@@ -115,7 +118,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
                 .withMaxReceivers(integer(values, "--max-receivers", PipeConfig.RECEIVERS_CAP, 1,
                         PipeConfig.RECEIVERS_CAP))
                 .withSlowReceiver(policy(values))
-                .withChunkSize(size(values, "--chunk-size", DEFAULT_CHUNK, 4 * 1024, 16 * 1024 * 1024));
+                .withChunkSize(size(values, "--chunk-size", DEFAULT_CHUNK, 4 * 1024, 16 * 1024 * 1024))
+                .withWindow(integer(values, "--window", 1, 1, 2));
         return new ServerOptions(host, port, prefix, config, help);
     }
 

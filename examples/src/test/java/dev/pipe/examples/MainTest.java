@@ -39,7 +39,7 @@ class MainTest {
         String help = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status);
         for (String flag : new String[] {"--host", "--port", "--path-prefix", "--join-timeout", "--idle-timeout",
-                "--max-receivers", "--slow-receiver", "--chunk-size", "PIPE_CHUNK_SIZE", "PIPE_HOST", "PIPE_PORT", "PIPE_PATH_PREFIX", "PIPE_JOIN_TIMEOUT",
+                "--max-receivers", "--slow-receiver", "--chunk-size", "PIPE_CHUNK_SIZE", "--window", "PIPE_WINDOW", "PIPE_HOST", "PIPE_PORT", "PIPE_PATH_PREFIX", "PIPE_JOIN_TIMEOUT",
                 "PIPE_IDLE_TIMEOUT", "PIPE_MAX_RECEIVERS", "PIPE_SLOW_RECEIVER"}) {
             assertTrue(help.contains(flag), () -> flag + " missing from --help:\n" + help);
         }
@@ -48,7 +48,7 @@ class MainTest {
     @Test
     void badFlagsAreOneLineUsageErrors() throws Exception {
         for (String[] args : new String[][] {{"--port", "x"}, {"--port", "70000"}, {"--join-timeout", "5 minutes"},
-                {"--max-receivers", "257"}, {"--slow-receiver", "drop"}, {"--chunk-size", "1k"}, {"--chunk-size", "lots"}, {"--path-prefix", "api"}, {"--nope"},
+                {"--max-receivers", "257"}, {"--slow-receiver", "drop"}, {"--chunk-size", "1k"}, {"--chunk-size", "lots"}, {"--window", "3"}, {"--path-prefix", "api"}, {"--nope"},
                 {"--port"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = Main.run(args, Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -71,6 +71,8 @@ class MainTest {
         assertEquals(256, defaults.config().maxReceivers());
         assertEquals(SlowReceiverPolicy.block(), defaults.config().slowReceiver());
         assertEquals(256 * 1024, defaults.config().chunkSize());
+        assertEquals(1, defaults.config().window());
+        assertEquals(2, ServerOptions.parse(new String[] {"--window", "2"}, Map.of()).config().window());
         assertEquals(1024 * 1024, ServerOptions.parse(new String[] {"--chunk-size", "1m"}, Map.of()).config().chunkSize());
 
         ServerOptions set = ServerOptions.parse(new String[] {"--port=9000", "--join-timeout", "45s",

@@ -19,15 +19,21 @@ import java.util.Objects;
  * @param chunkSize    the most bytes one pipe holds in flight: the size of the sender's read buffer (default 64 KiB)
  * @param slowReceiver what to do with a receiver that stops taking bytes (default {@link SlowReceiverPolicy#block()})
  * @param maxPathBytes the longest pipe path, in UTF-8 bytes (default 1024)
+ * @param window       how many chunks a pipe may hold: 1 (default), the next chunk is read only once every receiver
+ *                     has taken the current one; 2, the next is read while the current one is being written (it
+ *                     did not pay off in docs/BENCHMARKS.md, hence the default). Either
+ *                     way a chunk goes to the receivers only once all of them took the one before, so no receiver is
+ *                     ever more than one chunk ahead of another (PROTOCOL.md section 6); the core hands on one chunk
+ *                     at a time, and the window is the adapter's read-ahead
  */
 public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxReceivers, int chunkSize,
-                         SlowReceiverPolicy slowReceiver, int maxPathBytes) {
+                         SlowReceiverPolicy slowReceiver, int maxPathBytes, int window) {
 
     /** The hard cap on the number of receivers of one pipe. */
     public static final int RECEIVERS_CAP = 256;
 
     private static final PipeConfig DEFAULTS = new PipeConfig(Duration.ofMinutes(5), Duration.ofHours(1),
-            RECEIVERS_CAP, 64 * 1024, SlowReceiverPolicy.block(), 1024);
+            RECEIVERS_CAP, 64 * 1024, SlowReceiverPolicy.block(), 1024, 1);
 
     public PipeConfig {
         Objects.requireNonNull(joinTimeout, "joinTimeout");
@@ -44,6 +50,9 @@ public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxRece
         if (maxPathBytes < 1) {
             throw new IllegalArgumentException("maxPathBytes < 1: " + maxPathBytes);
         }
+        if (window < 1 || window > 2) {
+            throw new IllegalArgumentException("window must be 1 or 2: " + window);
+        }
     }
 
     /** The defaults: join window 5m, idle timeout 1h, up to 256 receivers, 64 KiB chunks, block, paths to 1 KiB. */
@@ -52,27 +61,31 @@ public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxRece
     }
 
     public PipeConfig withJoinTimeout(Duration value) {
-        return new PipeConfig(value, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes);
+        return new PipeConfig(value, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window);
     }
 
     public PipeConfig withIdleTimeout(Duration value) {
-        return new PipeConfig(joinTimeout, value, maxReceivers, chunkSize, slowReceiver, maxPathBytes);
+        return new PipeConfig(joinTimeout, value, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window);
     }
 
     public PipeConfig withMaxReceivers(int value) {
-        return new PipeConfig(joinTimeout, idleTimeout, value, chunkSize, slowReceiver, maxPathBytes);
+        return new PipeConfig(joinTimeout, idleTimeout, value, chunkSize, slowReceiver, maxPathBytes, window);
     }
 
     public PipeConfig withChunkSize(int value) {
-        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, value, slowReceiver, maxPathBytes);
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, value, slowReceiver, maxPathBytes, window);
     }
 
     public PipeConfig withSlowReceiver(SlowReceiverPolicy value) {
-        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, value, maxPathBytes);
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, value, maxPathBytes, window);
+    }
+
+    public PipeConfig withWindow(int value) {
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, value);
     }
 
     public PipeConfig withMaxPathBytes(int value) {
-        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, value);
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, value, window);
     }
 
     private static void requirePositive(Duration value, String name) {

@@ -123,7 +123,7 @@ public class PipeServlet extends HttpServlet {
         }
         Exchange exchange = new Exchange(request, response, backstop());
         boolean http10 = "HTTP/1.0".equals(request.getProtocol());
-        ServletSender port = new ServletSender(exchange, chunks, http10, form);
+        ServletSender port = new ServletSender(exchange, chunks, registry.config().window(), http10, form);
         if (form == null) {
             join(exchange, port, key, receivers, Forwarding.info(request));
         } else {

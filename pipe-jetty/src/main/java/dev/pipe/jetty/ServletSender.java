@@ -14,9 +14,12 @@ import java.nio.ByteBuffer;
  * A sender over a non-blocking servlet request ({@link SenderPort} and {@link ReadListener}): the request body is
  * the stream, the response body the sender's progress lines.
  *
- * <p>The sender owns one buffer of the pipe's chunk size. It reads into it while the buffer is its own, lends the
- * payload in it to the core on demand, and reads again only when the core has released it. While the pipe waits it
- * may read the first chunk ahead, so that a client that leaves early is noticed.
+ * <p>The sender reads into an array of the pipe's chunk size and, on demand, copies the payload in it into a direct
+ * chunk from a pool, which it lends to the core until the core releases it. With a window of two
+ * ({@link dev.pipe.core.PipeConfig#window()}) the next chunk is read into the array while the current one is being
+ * written: the pipe then holds two chunks, one in flight to the receivers (who are never more than that one chunk
+ * apart) and one read ahead. With a window of one, the next is read once the current one is released. While the
+ * pipe waits, the sender reads its first chunk ahead, so that a client that leaves early is noticed.
  *
  * <p>The payload is the whole body, or, for a {@code multipart/form-data} body (an HTML form), the first file part
  * of it, picked out by a {@link MultipartDecoder} as regions of the same buffer, without a copy. A form's sender
@@ -36,6 +39,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private final MultipartDecoder form;   // null: the payload is the whole body
     private final byte[] array;      // what the request is read into (the servlet API reads into arrays)
     private final DirectBuffers pool;
+    private final boolean readAhead;  // window 2: read the next chunk while the current one is written
     private final Object lock = new Object();
 
     /** How much of a form may come before its file: fields and preamble are read and forgotten, but not forever. */
@@ -74,7 +78,8 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     };
 
-    ServletSender(Exchange exchange, DirectBuffers pool, boolean http10, MultipartDecoder form) throws IOException {
+    ServletSender(Exchange exchange, DirectBuffers pool, int window, boolean http10, MultipartDecoder form)
+            throws IOException {
         this.exchange = exchange;
         this.in = exchange.request.getInputStream();
         ResponseWriter writer = new ResponseWriter(exchange.response.getOutputStream(), this::gone);
@@ -83,6 +88,7 @@ final class ServletSender implements SenderPort, ReadListener {
         this.form = form;
         this.array = new byte[pool.size()];
         this.pool = pool;
+        this.readAhead = window > 1;
         exchange.onGone(() -> gone(new IOException("sender gone")));
     }
 
@@ -177,14 +183,6 @@ final class ServletSender implements SenderPort, ReadListener {
                 returnChunk();
                 return;
             }
-            if (form == null) {
-                filled = 0;
-            } else {
-                // what the decoder left (a possible delimiter, or bytes after the payload) moves to the front
-                System.arraycopy(array, decoded, array, 0, filled - decoded);
-                filled -= decoded;
-                decoded = 0;
-            }
         }
         pump();
     }
@@ -213,7 +211,7 @@ final class ServletSender implements SenderPort, ReadListener {
             Answer answer = Answer.NONE;
             Throwable cause = null;
             synchronized (lock) {
-                if (done || !listening || lent) {
+                if (done || !listening) {
                     return;
                 }
                 sender = handle;
@@ -222,11 +220,12 @@ final class ServletSender implements SenderPort, ReadListener {
                 }
                 try {
                     if (payloadTo > payloadFrom) {
-                        if (!demanded || sender == null) {
-                            if (eof || filled == array.length) {
+                        if (!demanded || sender == null || lent) {
+                            if (eof || filled == array.length || (lent && !readAhead)) {
                                 return; // demand will come
                             }
-                            // read ahead behind the payload, so that a client that leaves early is noticed
+                            // read ahead behind the payload: while the pipe waits, so that a client that leaves
+                            // early is noticed; while the chunk lent is being written, so that the next is ready
                             answer = read();
                         } else {
                             demanded = false;
@@ -239,6 +238,15 @@ final class ServletSender implements SenderPort, ReadListener {
                             chunk.clear();
                             chunk.put(array, payloadFrom, payloadTo - payloadFrom).flip();
                             payloadFrom = payloadTo = 0;
+                            // the array is free again: the next chunk is read into it while this one is written
+                            if (form == null) {
+                                filled = 0;
+                            } else {
+                                // what the decoder left (a possible delimiter, bytes after the payload) moves up front
+                                System.arraycopy(array, decoded, array, 0, filled - decoded);
+                                filled -= decoded;
+                                decoded = 0;
+                            }
                             answer = Answer.CHUNK;
                         }
                     } else if (payloadEnded && !ended) {

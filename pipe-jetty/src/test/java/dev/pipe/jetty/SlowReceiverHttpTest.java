@@ -25,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -50,11 +52,13 @@ class SlowReceiverHttpTest {
 
     /**
      * While one receiver reads nothing, the other gets no further than the stalled one's socket buffers and one chunk
-     * ahead, the sender is held back, and the heap does not take the stream; once it reads again, all complete.
+     * ahead, the sender is held back, and the heap does not take the stream; once it reads again, all complete. The
+     * same holds with a window of two chunks: the second one is the sender's read-ahead, never a receiver's.
      */
-    @Test
-    void slowestReceiverGovernsUnderBlock() throws Exception {
-        server = TestServer.start();
+    @ParameterizedTest(name = "window {0}")
+    @ValueSource(ints = {1, 2})
+    void slowestReceiverGovernsUnderBlock(int window) throws Exception {
+        server = TestServer.start(PipeConfig.defaults().withWindow(window));
         String path = "slow-block";
         long total = 64 * MIB;
         long heapBefore = TestData.usedHeapAfterGc();
