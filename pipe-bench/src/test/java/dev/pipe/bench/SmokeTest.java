@@ -43,9 +43,9 @@ class SmokeTest {
         server.stop();
     }
 
-    /** The fan-out benchmark runs, and its only allocation is one small view per receiver per chunk. */
+    /** The fan-out benchmark runs, and allocates nothing per chunk: each receiver's view is made once and reused. */
     @Test
-    void fanOutBenchmarkRunsAndAllocatesOnlyTheViews() throws Exception {
+    void fanOutBenchmarkRunsAndAllocatesNothingPerChunk() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(FanOutBenchmark.class.getName())
                 .param("receivers", "8")
@@ -63,8 +63,8 @@ class SmokeTest {
             allocated = result.getSecondaryResults().get("gc.alloc.rate.norm");
         }
         assertFalse(allocated == null, "the GC profiler's allocation per chunk: " + result.getSecondaryResults().keySet());
-        assertTrue(allocated.getScore() <= 8 * 64 + 64,
-                "bytes allocated per chunk to 8 receivers: " + allocated.getScore() + " (a view is 56 B)");
+        assertTrue(allocated.getScore() < 56,
+                "bytes allocated per chunk to 8 receivers: " + allocated.getScore() + " (not even one 56 B view)");
     }
 
     @Test

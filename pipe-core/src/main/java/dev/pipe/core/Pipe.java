@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * under the lock, and a port that completes synchronously (a write done at once, a sender that answers demand
  * from inside demand()) loops in drain() instead of recursing.
  *
- * The hot path allocates one duplicate() per receiver per chunk and nothing else: the write action, the write
+ * The hot path allocates nothing: each receiver writes from its own view of the chunk (a duplicate(), so that its
+ * position is its own), made once per buffer the sender lends and reset for each chunk in that buffer; a sender that
+ * lends the same buffer every time (as the adapters do) costs no garbage per chunk. The write action, the write
  * completion, the release action and the demand action are fields, created once.
  *
  * The chunk in flight is released exactly once, when `pendingWrites` reaches zero: a write that a port has
@@ -245,7 +247,7 @@ final class Pipe {
                     heldSinceNanos = -1;
                     for (ReceiverParty receiver : receivers) {
                         if (!receiver.gone && !receiver.done) {
-                            receiver.view = chunk.duplicate();
+                            receiver.view = receiver.viewOf(chunk);
                             receiver.write = ReceiverParty.Write.QUEUED;
                             pendingWrites++;
                             actions.add(receiver.writeAction);

@@ -20,6 +20,8 @@ final class ReceiverParty implements Receiver {
     boolean done;
     Write write = Write.NONE;
     ByteBuffer view;          // the chunk to write; null for the final complete()
+    private ByteBuffer reusable;   // a duplicate of `reusableOf`, reset for each chunk lent in that buffer
+    private ByteBuffer reusableOf;
 
     final Runnable writeAction = this::issueWrite;
     final Completion writeDone = new Completion() {
@@ -37,6 +39,23 @@ final class ReceiverParty implements Receiver {
     ReceiverParty(Pipe pipe, ReceiverPort port) {
         this.pipe = pipe;
         this.port = port;
+    }
+
+    /**
+     * This receiver's view of {@code chunk}: its own position and limit over the same bytes. The view of the buffer
+     * before is reused when the sender lends the same buffer again, which is safe because a chunk is lent only once
+     * every write of the one before has completed. Under pipe.lock.
+     */
+    ByteBuffer viewOf(ByteBuffer chunk) {
+        ByteBuffer view = reusable;
+        if (reusableOf != chunk) {
+            view = chunk.duplicate();
+            reusable = view;
+            reusableOf = chunk;
+        } else {
+            view.limit(chunk.limit()).position(chunk.position());
+        }
+        return view;
     }
 
     @Override
