@@ -22,23 +22,58 @@ final class LineReceivers {
     private final Receiver[] receivers;
     private int open;
 
+    private final byte[] head;
+    private SocketChannel last;
+
     LineReceivers(URI url, String pathAndQuery, int n, int lines) throws IOException {
+        this(url, pathAndQuery, n, lines, false);
+    }
+
+    /**
+     * Connects n receivers and sends their requests; with {@code holdLast}, the last one's request waits for
+     * {@link #sendLast()}.
+     */
+    LineReceivers(URI url, String pathAndQuery, int n, int lines, boolean holdLast) throws IOException {
         selector = Selector.open();
         receivers = new Receiver[n];
-        byte[] head = ("GET " + url.getRawPath() + "/" + pathAndQuery + " HTTP/1.1\r\nHost: " + url.getHost() + ":"
+        head = ("GET " + url.getRawPath() + "/" + pathAndQuery + " HTTP/1.1\r\nHost: " + url.getHost() + ":"
                 + url.getPort() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < n; i++) {
             SocketChannel channel = SocketChannel.open(new InetSocketAddress(url.getHost(), url.getPort()));
             channel.socket().setTcpNoDelay(true);
-            ByteBuffer request = ByteBuffer.wrap(head);
-            while (request.hasRemaining()) {
-                channel.write(request);
+            if (holdLast && i == n - 1) {
+                last = channel;
+            } else {
+                write(channel);
             }
             channel.configureBlocking(false);
             receivers[i] = new Receiver(lines);
             channel.register(selector, SelectionKey.OP_READ, receivers[i]);
             open++;
         }
+    }
+
+    /** Sends the held request of the last receiver; returns when it was written (System.nanoTime). */
+    long sendLast() throws IOException {
+        long start = System.nanoTime();
+        write(last); // a short head into an empty socket buffer: written at once, even without blocking
+        return start;
+    }
+
+    private void write(SocketChannel channel) throws IOException {
+        ByteBuffer request = ByteBuffer.wrap(head);
+        while (request.hasRemaining()) {
+            channel.write(request);
+        }
+    }
+
+    /** When each receiver's first body byte arrived (System.nanoTime), or -1. */
+    long[] firstBytes() {
+        long[] firsts = new long[receivers.length];
+        for (int i = 0; i < receivers.length; i++) {
+            firsts[i] = receivers[i].firstByte;
+        }
+        return firsts;
     }
 
     /** Reads until every receiver's body has ended (or {@code timeoutNanos} passed); stamps each line's end. */
@@ -99,6 +134,7 @@ final class LineReceivers {
     /** One receiver's HTTP/1.1 response, decoded as it arrives: the head, then chunks or a Content-Length. */
     private static final class Receiver {
         final long[] times;
+        long firstByte = -1;
         final CRC32C crc = new CRC32C();
         final StringBuilder headText = new StringBuilder();
         int status = -1;
@@ -142,6 +178,9 @@ final class LineReceivers {
                     }
                 } else {
                     int take = left < 0 ? length - i : (int) Math.min(length - i, left);
+                    if (take > 0 && firstByte < 0) {
+                        firstByte = now;
+                    }
                     crc.update(bytes, i, take);
                     for (int k = i; k < i + take; k++) {
                         if (bytes[k] == '\n' && line < times.length) {

@@ -237,23 +237,18 @@ public final class LoadTool {
         List<Long> all = new ArrayList<>();
         List<Long> slowest = new ArrayList<>();
         boolean ok = true;
-        ExecutorService threads = Executors.newCachedThreadPool();
-        try {
-            for (int run = 0; run < runs; run++) {
-                long[] firsts = ttfbRun(n, threads);
-                if (firsts == null) {
-                    ok = false;
-                    continue;
-                }
-                long max = 0;
-                for (long first : firsts) {
-                    all.add(first);
-                    max = Math.max(max, first);
-                }
-                slowest.add(max);
+        for (int run = 0; run < runs; run++) {
+            long[] firsts = ttfbRun(n);
+            if (firsts == null) {
+                ok = false;
+                continue;
             }
-        } finally {
-            threads.shutdownNow();
+            long max = 0;
+            for (long first : firsts) {
+                all.add(first);
+                max = Math.max(max, first);
+            }
+            slowest.add(max);
         }
         double[] each = Stats.millis(all);
         double[] last = Stats.millis(slowest);
@@ -264,68 +259,37 @@ public final class LoadTool {
         return ok;
     }
 
-    /** One run: the sender, n-1 receivers known to be in, then the last; the first byte's delay at each receiver. */
-    private long[] ttfbRun(int n, ExecutorService threads) throws Exception {
+    /**
+     * One run: the sender, n-1 receivers known to be in (the sender's lines say so), then the last receiver's request;
+     * the delay from that request to each receiver's first body byte, all receivers read on one selector thread.
+     */
+    private long[] ttfbRun(int n) throws Exception {
         String path = path("ttfb") + "?n=" + n;
         byte[] body = pattern(1024, 7);
-        List<Http1> open = new ArrayList<>();
-        try {
-            Http1 sender = Http1.connect(url);
-            open.add(sender);
+        body[body.length - 1] = '\n';
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        try (Http1 sender = Http1.connect(url)) {
             sender.request(url, "PUT", path, body.length);
             sender.out.write(body);
             sender.out.flush();
             ProgressReader lines = new ProgressReader(sender);
             lines.await("Waiting for", 1);
-            List<Http1> receivers = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Http1 receiver = Http1.connect(url);
-                open.add(receiver);
-                receivers.add(receiver);
-                if (i < n - 1) {
-                    receiver.request(url, "GET", path, -1);
-                }
-            }
+            LineReceivers receivers = new LineReceivers(url, path, n, 0, true);
             lines.await("A receiver was connected", n - 1);
-            long[] firsts = new long[n];
-            CountDownLatch done = new CountDownLatch(n);
-            List<Future<?>> readers = new ArrayList<>();
-            long[] start = new long[1];
-            for (int i = 0; i < n; i++) {
-                Http1 receiver = receivers.get(i);
-                int index = i;
-                readers.add(threads.submit(() -> {
-                    byte[] buffer = new byte[4096];
-                    try {
-                        receiver.readHead();
-                        int read = receiver.read(buffer, 0, buffer.length);
-                        firsts[index] = read > 0 ? System.nanoTime() : -1;
-                        while (read >= 0) {
-                            read = receiver.read(buffer, 0, buffer.length);
-                        }
-                    } catch (IOException e) {
-                        firsts[index] = -1;
-                    }
-                    done.countDown();
-                    return null;
-                }));
-            }
-            start[0] = System.nanoTime();
-            receivers.get(n - 1).request(url, "GET", path, -1);
-            if (!done.await(30, TimeUnit.SECONDS)) {
+            long start = receivers.sendLast();
+            receivers.run(TimeUnit.SECONDS.toNanos(30));
+            if (!receivers.allOk(crc.getValue())) {
                 return null;
             }
+            long[] firsts = receivers.firstBytes();
             for (int i = 0; i < n; i++) {
                 if (firsts[i] < 0) {
                     return null;
                 }
-                firsts[i] -= start[0];
+                firsts[i] -= start;
             }
             return firsts;
-        } finally {
-            for (Http1 http : open) {
-                http.close();
-            }
         }
     }
 
