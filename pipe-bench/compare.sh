@@ -83,6 +83,23 @@ done
 run ours "$OURS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
 run piping-server "$THEIRS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
 
+# the heap of our server around a large transfer: after a GC before and after, and the peak in between (jstat,
+# every 100 ms, garbage included)
+HEAP_BYTES=1g; [ $QUICK = 1 ] && HEAP_BYTES=64m
+heap_used_kib() {
+  jcmd "$OURS_PID" GC.run >/dev/null
+  jcmd "$OURS_PID" GC.heap_info | sed -n 's/.*heap *total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1
+}
+HEAP_BEFORE=$(heap_used_kib)
+jstat -gc "$OURS_PID" 100 > "$WORK/jstat.txt" &
+JSTAT=$!
+$LOAD throughput $OURS --n 8 --bytes $HEAP_BYTES | grep '^RESULT' > "$WORK/heap-run.txt"
+kill "$JSTAT" 2>/dev/null || true
+HEAP_AFTER=$(heap_used_kib)
+HEAP_PEAK=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ { u = $3 + $4 + $6 + $8; if (u > m) m = u } END { printf "%d", m }' "$WORK/jstat.txt")
+echo "heap of ours around $HEAP_BYTES to n=8: $HEAP_BEFORE KiB before (after GC), peak $HEAP_PEAK KiB (garbage included), $HEAP_AFTER KiB after (after GC); $(cut -d' ' -f2- "$WORK/heap-run.txt")"
+grep -q 'ok=true' "$WORK/heap-run.txt" || { echo "the heap run's bytes were wrong"; exit 1; }
+
 python3 - "$RESULTS" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
