@@ -198,6 +198,7 @@ final class ServletSender implements SenderPort, ReadListener {
 
     /** Gives the direct chunk back to the pool, once, when the pipe holds no view of it; under the lock. */
     private void returnChunk() {
+        assert !lent : "a chunk the pipe still holds must not go back to the pool";
         if (chunk != null) {
             pool.release(chunk);
             chunk = null;
@@ -210,9 +211,10 @@ final class ServletSender implements SenderPort, ReadListener {
             Sender sender;
             Answer answer = Answer.NONE;
             Throwable cause = null;
+            ByteBuffer lending = null;
             synchronized (lock) {
-                if (done || !listening) {
-                    return;
+                if (done || !listening || (lent && !readAhead)) {
+                    return; // with a window of one, nothing is read while a chunk is lent
                 }
                 sender = handle;
                 if (form == null) {
@@ -228,13 +230,14 @@ final class ServletSender implements SenderPort, ReadListener {
                             // early is noticed; while the chunk lent is being written, so that the next is ready
                             answer = read();
                         } else {
-                            demanded = false;
-                            lent = true;
                             // one copy per chunk, into a direct buffer: a heap buffer would be copied once per
                             // receiver, into the JDK's temporary direct buffer, on every socket write
                             if (chunk == null) {
                                 chunk = pool.acquire();
                             }
+                            demanded = false;
+                            lent = true;
+                            lending = chunk;
                             chunk.clear();
                             chunk.put(array, payloadFrom, payloadTo - payloadFrom).flip();
                             payloadFrom = payloadTo = 0;
@@ -275,18 +278,22 @@ final class ServletSender implements SenderPort, ReadListener {
                     }
                 } catch (MultipartException x) {
                     done = true;
-                    returnChunk();
+                    if (!lent) {
+                        returnChunk(); // else released() gives it back, once the pipe is done with it
+                    }
                     failure = cause = x;
                     answer = joining && sender == null ? Answer.FAIL : Answer.REFUSE;
                 } catch (IOException x) {
                     done = true;
-                    returnChunk();
+                    if (!lent) {
+                        returnChunk();
+                    }
                     failure = cause = x;
                     answer = Answer.FAIL;
                 }
             }
             switch (answer) {
-                case CHUNK -> sender.onChunk(chunk, release);
+                case CHUNK -> sender.onChunk(lending, release);
                 case END -> sender.onEnd();
                 case JOIN -> join();
                 case FAIL -> {

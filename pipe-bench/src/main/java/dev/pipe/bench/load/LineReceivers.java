@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * the same clock in the same loop, so that the spread measured is the server's, not the load tool's thread
  * scheduling (n blocking threads on two cores would measure mostly their own wake-ups).
  */
-final class LineReceivers {
+final class LineReceivers implements AutoCloseable {
 
     private final Selector selector;
     private final Receiver[] receivers;
@@ -109,7 +109,22 @@ final class LineReceivers {
             }
             selector.selectedKeys().clear();
         }
-        selector.close();
+    }
+
+    /** Closes whatever is still open (a run that timed out, or one that never ran). */
+    @Override
+    public void close() {
+        try {
+            for (SelectionKey key : selector.isOpen() ? selector.keys() : java.util.Set.<SelectionKey>of()) {
+                key.channel().close();
+            }
+            selector.close();
+            if (last != null) {
+                last.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
     }
 
     long[][] arrivals() {

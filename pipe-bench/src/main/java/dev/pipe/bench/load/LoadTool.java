@@ -276,9 +276,14 @@ public final class LoadTool {
             ProgressReader lines = new ProgressReader(sender);
             lines.await("Waiting for", 1);
             LineReceivers receivers = new LineReceivers(url, path, n, 0, true);
-            lines.await("A receiver was connected", n - 1);
-            long start = receivers.sendLast();
-            receivers.run(TimeUnit.SECONDS.toNanos(30));
+            long start;
+            try {
+                lines.await("A receiver was connected", n - 1);
+                start = receivers.sendLast();
+                receivers.run(TimeUnit.SECONDS.toNanos(30));
+            } finally {
+                receivers.close();
+            }
             if (!receivers.allOk(crc.getValue())) {
                 return null;
             }
@@ -318,9 +323,27 @@ public final class LoadTool {
                 } catch (IOException ignored) {
                     // the run is over
                 }
+                synchronized (this) {
+                    ended = true;
+                    notifyAll();
+                }
             }, "progress");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        private boolean ended;
+
+        /** Waits until the progress has ended (the server ended the sender's response). */
+        synchronized void awaitEnd() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
         }
 
         synchronized void await(String text, int times) throws InterruptedException, IOException {
@@ -371,10 +394,15 @@ public final class LoadTool {
                         http.out.write(body, i * lineLength, lineLength);
                         http.out.flush();
                     }
+                    progress.awaitEnd(); // read the progress to its end before closing, as a sender would
                 }
                 return null;
             });
-            receivers.run(TimeUnit.SECONDS.toNanos(seconds * 3L + 60));
+            try {
+                receivers.run(TimeUnit.SECONDS.toNanos(seconds * 3L + 60));
+            } finally {
+                receivers.close();
+            }
             boolean ok = receivers.allOk(sent.getValue());
             sender.get(30, TimeUnit.SECONDS);
             long[][] arrivals = receivers.arrivals();
