@@ -101,7 +101,7 @@ final class ServletSender implements SenderPort, ReadListener {
         synchronized (lock) {
             listening = true;
         }
-        pump();
+        // Jetty calls onDataAvailable once the form's first bytes can be read (see attached())
     }
 
     /** Called once the core accepted the sender (and its response headers are set): go non-blocking. */
@@ -127,7 +127,11 @@ final class ServletSender implements SenderPort, ReadListener {
             synchronized (lock) {
                 listening = true;
             }
-        } else if (watch) {
+            // no pump() here: Jetty calls onDataAvailable (or onAllDataRead) once there is something to read, and an
+            // isReady() of ours from this thread can race that callback (Jetty then throws IllegalStateException)
+            return;
+        }
+        if (watch) {
             // a form read to its end before the pipe took it: watch the connection instead
             watch();
         }
