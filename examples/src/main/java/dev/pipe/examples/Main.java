@@ -92,10 +92,10 @@ public final class Main {
         }
         String pipes = "http://" + host + ":" + connector.getLocalPort() + prefix;
         LOG.info("pipe {} listening on {}:{} (pipes at {}/, join timeout {}, idle timeout {}, max receivers {}, "
-                        + "slow receivers: {})", version(), options.host(), connector.getLocalPort(),
-                prefix, Durations.format(options.config().joinTimeout()),
-                Durations.format(options.config().idleTimeout()),
-                options.config().maxReceivers(), options.config().slowReceiver());
+                        + "slow receivers: {}, chunk {} KiB, window {})", version(), options.host(),
+                connector.getLocalPort(), prefix, Durations.format(options.config().joinTimeout()),
+                Durations.format(options.config().idleTimeout()), options.config().maxReceivers(),
+                options.config().slowReceiver(), options.config().chunkSize() / 1024, options.config().window());
         out.println("pipe serving " + pipes + "/  -  send: curl -T FILE " + pipes + "/PATH"
                 + "  receive: curl " + pipes + "/PATH  (help: " + "http://" + host + ":" + connector.getLocalPort()
                 + "/help)");
