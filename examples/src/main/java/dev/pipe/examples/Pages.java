@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The texts of the standalone server's pages, with the server's own URL in every example. */
@@ -77,14 +78,11 @@ final class Pages {
 
     /** A pipe path as a URL path: each segment percent-encoded, the slashes kept. */
     static String pathUrl(String path) {
-        StringBuilder url = new StringBuilder();
+        StringJoiner url = new StringJoiner("/");
         for (String segment : path.split("/", -1)) {
-            if (url.length() > 0 || path.startsWith("/")) {
-                url.append('/');
-            }
-            url.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+            url.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
-        return path.startsWith("/") ? url.substring(1) : url.toString();
+        return url.toString();
     }
 
     private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();

@@ -21,20 +21,8 @@ final class Forwarding {
 
     /** What the sender's request says about its stream. */
     static TransferInfo info(HttpServletRequest request) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        String contentType = request.getHeader(CONTENT_TYPE);
-        if (contentType != null) {
-            headers.put(CONTENT_TYPE, List.of(safeContentType(contentType)));
-        }
-        String disposition = request.getHeader(CONTENT_DISPOSITION);
-        if (disposition != null) {
-            headers.put(CONTENT_DISPOSITION, List.of(disposition));
-        }
-        List<String> piping = Collections.list(request.getHeaders(X_PIPING));
-        if (!piping.isEmpty()) {
-            headers.put(X_PIPING, List.copyOf(piping));
-        }
-        return new TransferInfo(request.getContentLengthLong(), headers);
+        return info(request, request.getContentLengthLong(), request.getHeader(CONTENT_TYPE),
+                request.getHeader(CONTENT_DISPOSITION));
     }
 
     /**
@@ -42,18 +30,23 @@ final class Forwarding {
      * {@code Content-Disposition}, and the request's {@code X-Piping}. The part's length is not known ahead.
      */
     static TransferInfo info(HttpServletRequest request, MultipartDecoder form) {
+        return info(request, -1, form.contentType(), form.contentDisposition());
+    }
+
+    private static TransferInfo info(HttpServletRequest request, long contentLength, String contentType,
+            String disposition) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (form.contentType() != null) {
-            headers.put(CONTENT_TYPE, List.of(safeContentType(form.contentType())));
+        if (contentType != null) {
+            headers.put(CONTENT_TYPE, List.of(safeContentType(contentType)));
         }
-        if (form.contentDisposition() != null) {
-            headers.put(CONTENT_DISPOSITION, List.of(form.contentDisposition()));
+        if (disposition != null) {
+            headers.put(CONTENT_DISPOSITION, List.of(disposition));
         }
         List<String> piping = Collections.list(request.getHeaders(X_PIPING));
         if (!piping.isEmpty()) {
             headers.put(X_PIPING, List.copyOf(piping));
         }
-        return new TransferInfo(-1, headers);
+        return new TransferInfo(contentLength, headers);
     }
 
     /** {@code text/html} is forwarded as {@code text/plain}, parameters kept, so a pipe never serves a page. */

@@ -227,7 +227,7 @@ final class ServletSender implements SenderPort, ReadListener {
                 try {
                     if (payloadTo > payloadFrom) {
                         if (!demanded || sender == null || lent) {
-                            if (eof || filled == array.length || (lent && !readAhead)) {
+                            if (eof || filled == array.length) {
                                 return; // demand will come
                             }
                             // read ahead behind the payload: while the pipe waits, so that a client that leaves

@@ -151,6 +151,11 @@ final class Http1 implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return line(in);
+    }
+
+    /** One line of a head (CRLF or LF), without its end; null at the end of the stream. */
+    static String line(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder(64);
         for (int b = in.read(); b >= 0; b = in.read()) {
             if (b == '\n') {

@@ -54,9 +54,9 @@ final class Relay {
     private void handle(Socket socket) {
         try {
             InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-            String requestLine = line(in);
+            String requestLine = Http1.line(in);
             long length = -1;
-            for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+            for (String header = Http1.line(in); header != null && !header.isEmpty(); header = Http1.line(in)) {
                 if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                     length = Long.parseLong(header.substring(15).trim());
                 }
@@ -138,17 +138,5 @@ final class Relay {
             }
             pipe.sender.close();
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        for (int b = in.read(); b >= 0; b = in.read()) {
-            if (b == '\n') {
-                int last = line.length() - 1;
-                return last >= 0 && line.charAt(last) == '\r' ? line.substring(0, last) : line.toString();
-            }
-            line.append((char) b);
-        }
-        return line.length() == 0 ? null : line.toString();
     }
 }
