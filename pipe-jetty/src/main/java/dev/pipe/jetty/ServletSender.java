@@ -9,17 +9,21 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.eclipse.jetty.ee10.servlet.HttpInput;
 
 /**
  * A sender over a non-blocking servlet request ({@link SenderPort} and {@link ReadListener}): the request body is
  * the stream, the response body the sender's progress lines.
  *
- * <p>The sender reads into an array of the pipe's chunk size and, on demand, copies the payload in it into a direct
- * chunk from a pool, which it lends to the core until the core releases it. With a window of two
- * ({@link dev.pipe.core.PipeConfig#window()}) the next chunk is read into the array while the current one is being
- * written: the pipe then holds two chunks, one in flight to the receivers (who are never more than that one chunk
- * apart) and one read ahead. With a window of one, the next is read once the current one is released. While the
- * pipe waits, the sender reads its first chunk ahead, so that a client that leaves early is noticed.
+ * <p>A plain body is read straight into a direct chunk from a pool ({@link HttpInput#read(ByteBuffer)}, one copy
+ * from Jetty's buffer), which is lent to the core until the core releases it: no further copy on the way to the n
+ * receivers' sockets. A form (below) is read into an array of the chunk size, since its decoder works on arrays, and
+ * its payload copied into the direct chunk on demand; so is a body whose input stream is not Jetty's own (a filter
+ * wrapped it). With a window of two ({@link dev.pipe.core.PipeConfig#window()}) the next chunk is read while the
+ * current one is being written: the pipe then holds two chunks, one in flight to the receivers (who are never more
+ * than that one chunk apart) and one read ahead. With a window of one, the next is read once the current one is
+ * released. While the pipe waits, the sender reads its first chunk ahead, so that a client that leaves early is
+ * noticed.
  *
  * <p>The payload is the whole body, or, for a {@code multipart/form-data} body (an HTML form), the first file part
  * of it, picked out by a {@link MultipartDecoder} as regions of the same buffer, without a copy. A form's sender
@@ -37,7 +41,9 @@ final class ServletSender implements SenderPort, ReadListener {
     private final ResponseWriter writer;
     private final ProgressWriter progress;
     private final MultipartDecoder form;   // null: the payload is the whole body
-    private final byte[] array;      // what the request is read into (the servlet API reads into arrays)
+    private final HttpInput direct;  // a plain body's input, read into direct chunks; null: read into the array
+    private final byte[] array;      // what a form (or a wrapped input) is read into; null when direct
+    private final int capacity;      // the chunk size: bytes read ahead at most
     private final DirectBuffers pool;
     private final boolean readAhead;  // window 2: read the next chunk while the current one is written
     private final Object lock = new Object();
@@ -59,10 +65,13 @@ final class ServletSender implements SenderPort, ReadListener {
     private boolean started;       // demand has come: the pipe is established
     private boolean ended;         // the core has been told the end
     private boolean done;
-    private int filled;            // raw body bytes in the array, from 0
+    private int filled;            // raw body bytes in the array (or in filling), from 0
     private int decoded;           // of those, the ones the form decoder has consumed
     private boolean stalled;       // the decoder needs more bytes than those it has
     private ByteBuffer chunk;      // what the pipe is lent: direct, from the pool once streaming starts, until done
+                                   // (when direct: only while lent; then it becomes filling or spare)
+    private ByteBuffer filling;    // when direct: the chunk being read into, from the pool at the first read
+    private ByteBuffer spare;      // when direct, window 2: a chunk come back while the next was being read
     private int payloadFrom;       // the payload found and not yet lent: [payloadFrom, payloadTo)
     private int payloadTo;
 
@@ -86,7 +95,9 @@ final class ServletSender implements SenderPort, ReadListener {
         this.writer = writer;
         this.progress = new ProgressWriter(exchange, writer, http10);
         this.form = form;
-        this.array = new byte[pool.size()];
+        this.direct = form == null && in instanceof HttpInput input ? input : null;
+        this.capacity = pool.size();
+        this.array = direct == null ? new byte[capacity] : null;
         this.pool = pool;
         this.readAhead = window > 1;
         exchange.onGone(() -> gone(new IOException("sender gone")));
@@ -187,6 +198,16 @@ final class ServletSender implements SenderPort, ReadListener {
                 returnChunk();
                 return;
             }
+            if (direct != null) {
+                // the chunk is free again: read into it next (window 1), or keep it for after the one being read
+                ByteBuffer back = chunk.clear();
+                chunk = null;
+                if (filling == null) {
+                    filling = back;
+                } else {
+                    spare = back;
+                }
+            }
         }
         pump();
     }
@@ -200,12 +221,20 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     }
 
-    /** Gives the direct chunk back to the pool, once, when the pipe holds no view of it; under the lock. */
+    /** Gives the direct chunks back to the pool, once, when the pipe holds no view of them; under the lock. */
     private void returnChunk() {
         assert !lent : "a chunk the pipe still holds must not go back to the pool";
         if (chunk != null) {
             pool.release(chunk);
             chunk = null;
+        }
+        if (filling != null) {
+            pool.release(filling);
+            filling = null;
+        }
+        if (spare != null) {
+            pool.release(spare);
+            spare = null;
         }
     }
 
@@ -227,32 +256,41 @@ final class ServletSender implements SenderPort, ReadListener {
                 try {
                     if (payloadTo > payloadFrom) {
                         if (!demanded || sender == null || lent) {
-                            if (eof || filled == array.length) {
+                            if (eof || filled == capacity) {
                                 return; // demand will come
                             }
                             // read ahead behind the payload: while the pipe waits, so that a client that leaves
                             // early is noticed; while the chunk lent is being written, so that the next is ready
                             answer = read();
                         } else {
-                            // one copy per chunk, into a direct buffer: a heap buffer would be copied once per
-                            // receiver, into the JDK's temporary direct buffer, on every socket write
-                            if (chunk == null) {
-                                chunk = pool.acquire();
-                            }
                             demanded = false;
                             lent = true;
-                            lending = chunk;
-                            chunk.clear();
-                            chunk.put(array, payloadFrom, payloadTo - payloadFrom).flip();
-                            payloadFrom = payloadTo = 0;
-                            // the array is free again: the next chunk is read into it while this one is written
-                            if (form == null) {
-                                filled = 0;
+                            if (direct != null) {
+                                // the bytes are in a direct chunk already: lend it as it is
+                                lending = chunk = filling.flip();
+                                filling = spare;
+                                spare = null;
+                                payloadFrom = payloadTo = filled = 0;
                             } else {
-                                // what the decoder left (a possible delimiter, bytes after the payload) moves up front
-                                System.arraycopy(array, decoded, array, 0, filled - decoded);
-                                filled -= decoded;
-                                decoded = 0;
+                                // one copy per chunk, into a direct buffer: a heap buffer would be copied once per
+                                // receiver, into the JDK's temporary direct buffer, on every socket write
+                                if (chunk == null) {
+                                    chunk = pool.acquire();
+                                }
+                                lending = chunk;
+                                chunk.clear();
+                                chunk.put(array, payloadFrom, payloadTo - payloadFrom).flip();
+                                payloadFrom = payloadTo = 0;
+                                // the array is free again: the next chunk is read into it while this one is written
+                                if (form == null) {
+                                    filled = 0;
+                                } else {
+                                    // what the decoder left (a possible delimiter, bytes after the payload) moves
+                                    // up front
+                                    System.arraycopy(array, decoded, array, 0, filled - decoded);
+                                    filled -= decoded;
+                                    decoded = 0;
+                                }
                             }
                             answer = Answer.CHUNK;
                         }
@@ -325,6 +363,20 @@ final class ServletSender implements SenderPort, ReadListener {
 
     /** Reads what is there into the free end of the buffer; under the lock. */
     private Answer read() throws IOException {
+        if (direct != null) {
+            if (filling == null) {
+                filling = pool.acquire(); // the first read, or the next chunk's while one is lent (window 2)
+            }
+            if (!direct.isReady()) {
+                return Answer.WAIT;
+            }
+            int read = direct.read(filling);
+            if (read < 0) {
+                return ended();
+            }
+            filled = filling.position();
+            return Answer.NONE;
+        }
         if (filled == array.length) {
             if (decoded == 0) {
                 throw new IOException("the form's decoder made no progress in a full buffer");
@@ -348,12 +400,7 @@ final class ServletSender implements SenderPort, ReadListener {
             throw x;
         }
         if (read < 0) {
-            eof = true;
-            if (form == null) {
-                payloadEnded = true;
-            }
-            // the body is all in and the pipe still waits: watch the connection instead
-            return handle != null && !demanded ? Answer.WATCH : Answer.NONE;
+            return ended();
         }
         if (payloadEnded && form != null) {
             return Answer.NONE; // after the payload: read and forgotten
@@ -361,6 +408,16 @@ final class ServletSender implements SenderPort, ReadListener {
         filled += read;
         stalled = false;
         return Answer.NONE;
+    }
+
+    /** The request body has been read to its end; under the lock. */
+    private Answer ended() {
+        eof = true;
+        if (form == null) {
+            payloadEnded = true;
+        }
+        // the body is all in and the pipe still waits: watch the connection instead
+        return handle != null && !demanded ? Answer.WATCH : Answer.NONE;
     }
 
     /** Feeds the bytes not yet decoded to the form's decoder; under the lock. */
