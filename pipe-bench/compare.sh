@@ -2,7 +2,7 @@
 # Side by side, on this machine, in one run: this project's standalone server against piping-server 1.12.9 (from
 # the npm registry) and a trivial relay (the ceiling), under the same load from pipe-load.jar, alternating.
 #
-#   pipe-bench/compare.sh           the full comparison (about 10 minutes)
+#   pipe-bench/compare.sh           the full comparison (about 6 minutes)
 #   pipe-bench/compare.sh --quick   a few seconds of each scenario, to see that everything runs
 #
 # Prints each figure as min / median / max of the runs, and the ratio of the medians (ours / piping-server).
@@ -39,20 +39,24 @@ PIDS+=($!); OURS_PID=$!
 node "$WORK/node_modules/.bin/piping-server" --http-port "$THEIRS_PORT" >"$WORK/theirs.log" 2>&1 &
 PIDS+=($!); THEIRS_PID=$!
 java -jar pipe-bench/target/pipe-load.jar relay --port "$RELAY_PORT" >"$WORK/relay.log" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); RELAY_PID=$!
 wait_up "http://127.0.0.1:$OURS_PORT/healthz"
 wait_up "http://127.0.0.1:$THEIRS_PORT/version"
 sleep 0.5
 
 OURS="--url http://127.0.0.1:$OURS_PORT/api/v1/pipe --server-pid $OURS_PID"
 THEIRS="--url http://127.0.0.1:$THEIRS_PORT --server-pid $THEIRS_PID"
-RELAY="--url http://127.0.0.1:$RELAY_PORT"
+RELAY="--url http://127.0.0.1:$RELAY_PORT --server-pid $RELAY_PID"
 LOAD="java -jar pipe-bench/target/pipe-load.jar"
 
 echo "# machine: $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%dT%H:%MZ)"
-# warm up both servers (the JIT, node's own)
-$LOAD throughput $OURS --n 8 --bytes 64m --runs 2 >/dev/null
-$LOAD throughput $THEIRS --n 8 --bytes 64m --runs 2 >/dev/null
+# warm up the servers alike (the JVMs' JIT, node's own), on the shapes measured first: a long-running server is
+# compiled; a cold JVM moves its first GiB at about two thirds of its later speed (docs/BENCHMARKS.md)
+WARM_N1=1g; WARM_N8=256m; [ $QUICK = 1 ] && WARM_N1=64m && WARM_N8=16m
+for target in "$OURS" "$THEIRS" "$RELAY"; do
+  $LOAD throughput $target --n 1 --bytes $WARM_N1 --runs 2 >/dev/null
+  $LOAD throughput $target --n 8 --bytes $WARM_N8 --runs 2 >/dev/null
+done
 
 RESULTS="$WORK/results.txt"
 run() { # label target args...
@@ -81,7 +85,7 @@ for _ in $(seq 1 $RUNS); do
   run ours "$OURS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
   run piping-server "$THEIRS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
 done
-run ours "$OURS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
+run ours "$OURS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD --server-gc jcmd
 run piping-server "$THEIRS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
 
 # the heap of our server around a large transfer: after a GC before and after, and the peak in between (jstat,
@@ -125,6 +129,7 @@ figures = [
     ("skew", "p50_ms", "skew p50 ms"), ("skew", "p99_ms", "skew p99 ms"), ("skew", "max_ms", "skew max ms"),
     ("waiting", "connected", "still connected"), ("waiting", "completed", "completed"),
     ("waiting", "kb_per_connection", "RSS kB per connection"),
+    ("waiting", "kb_per_connection_raw", "RSS kB/conn, garbage incl."),
     ("waiting", "threads_before", "threads before"), ("waiting", "threads_held", "threads held"),
 ]
 keys = sorted({k for (k, _) in rows}, key=lambda k: (k[0], int(k[1] or 0)))

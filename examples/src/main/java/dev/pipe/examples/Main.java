@@ -70,6 +70,7 @@ public final class Main {
         ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
+        connector.setAcceptQueueSize(PipeServers.ACCEPT_QUEUE);
         server.addConnector(connector);
 
         String prefix = options.pathPrefix();

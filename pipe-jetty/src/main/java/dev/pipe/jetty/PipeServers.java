@@ -66,6 +66,7 @@ public final class PipeServers {
         ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         mount(context, pathPrefix, servlet);
@@ -75,6 +76,13 @@ public final class PipeServers {
         server.setStopTimeout(5_000);
         return server;
     }
+
+    /**
+     * The listen backlog of the servers here. Jetty's default (the JDK's 50) overflows when a few hundred clients
+     * connect at once, as receivers of a popular pipe do: the kernel then drops their SYNs and each such client
+     * waits a second to retry. Node's default, for comparison, is 511.
+     */
+    public static final int ACCEPT_QUEUE = 1024;
 
     /** The port a started server listens on. */
     public static int port(Server server) {

@@ -100,6 +100,7 @@ public final class LoadTool {
               relay       [--port 0]                        a trivial relay: the practical ceiling
             common: --url BASE (pipe URLs are BASE/PATH?n=N; default http://127.0.0.1:8080/api/v1/pipe)
                     --server-pid PID (the server's CPU, RSS and threads, from /proc)
+                    --server-gc jcmd (waiting: the server is a JVM; read RSS after jcmd GC.run)
             """;
 
     private String option(String name, String fallback) {
@@ -434,6 +435,13 @@ public final class LoadTool {
     private boolean waiting() throws Exception {
         int pipes = intOption("pipes", 10_000);
         int hold = intOption("hold", 10);
+        // a JVM's resident memory also holds garbage not yet collected, as much as its heap may grow to: with
+        // --server-gc jcmd, RSS is read after a collection (and, held, before one too)
+        boolean gc = server != null && "jcmd".equals(option("server-gc", "none"));
+        if (gc && !server.collectGarbage()) {
+            System.err.println("pipe-load: jcmd GC.run failed; RSS readings include garbage");
+            gc = false;
+        }
         long rssBefore = server == null ? -1 : server.rssKib();
         long threadsBefore = server == null ? -1 : server.threads();
         String prefix = path("wait");
@@ -453,8 +461,9 @@ public final class LoadTool {
         for (long left = holdUntil - System.nanoTime(); left > 0; left = holdUntil - System.nanoTime()) {
             LockSupport.parkNanos(left); // the hold is the scenario: receivers waiting this long
         }
-        long rssHeld = server == null ? -1 : server.rssKib();
+        long rssHeldRaw = server == null ? -1 : server.rssKib();
         long threadsHeld = server == null ? -1 : server.threads();
+        long rssHeld = gc && server.collectGarbage() ? server.rssKib() : rssHeldRaw;
         ByteBuffer probe = ByteBuffer.allocate(1);
         int connected = 0;
         for (SocketChannel channel : receivers) {
@@ -501,15 +510,19 @@ public final class LoadTool {
         }
         double completeSeconds = (System.nanoTime() - completeStart) / 1e9;
         double perConnection = rssBefore < 0 ? -1 : (rssHeld - rssBefore) * 1024.0 / pipes / 1000.0;
+        double perConnectionRaw = rssBefore < 0 ? -1 : (rssHeldRaw - rssBefore) * 1024.0 / pipes / 1000.0;
         System.out.printf(Locale.ROOT, "waiting: %d receivers on distinct paths opened in %.1f s, held %d s: %d still"
-                        + " connected, then %d completed in %.1f s; server RSS %d -> %d KiB (%.2f kB per connection),"
-                        + " threads %d -> %d%n", pipes, openSeconds, hold, connected, completed.get(), completeSeconds,
-                rssBefore, rssHeld, perConnection, threadsBefore, threadsHeld);
+                        + " connected, then %d completed in %.1f s; server RSS %d -> %d KiB (%.2f kB per connection;"
+                        + " %s), threads %d -> %d%n", pipes, openSeconds, hold, connected, completed.get(),
+                completeSeconds, rssBefore, rssHeld, perConnection,
+                gc ? String.format(Locale.ROOT, "%.2f before the collection", perConnectionRaw) : "no collection",
+                threadsBefore, threadsHeld);
         boolean ok = connected == pipes && completed.get() == pipes;
         System.out.printf(Locale.ROOT, "RESULT scenario=waiting pipes=%d hold_s=%d ok=%b connected=%d completed=%d"
-                        + " rss_before_kib=%d rss_held_kib=%d kb_per_connection=%.2f threads_before=%d threads_held=%d%n",
-                pipes, hold, ok, connected, completed.get(), rssBefore, rssHeld, perConnection, threadsBefore,
-                threadsHeld);
+                        + " rss_before_kib=%d rss_held_kib=%d kb_per_connection=%.2f kb_per_connection_raw=%.2f"
+                        + " threads_before=%d threads_held=%d%n",
+                pipes, hold, ok, connected, completed.get(), rssBefore, rssHeld, perConnection, perConnectionRaw,
+                threadsBefore, threadsHeld);
         return ok;
     }
 

@@ -25,6 +25,23 @@ record Proc(String pid) {
         }
     }
 
+    /**
+     * Asks a JVM process to collect its garbage ({@code jcmd PID GC.run}), so that a reading of its resident memory
+     * counts what it holds rather than garbage not yet collected; false when that failed.
+     */
+    boolean collectGarbage() {
+        try {
+            Process jcmd = new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && jcmd.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Resident set size in KiB; -1 when unknown. */
     long rssKib() {
         return status("VmRSS:");
