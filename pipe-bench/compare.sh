@@ -34,7 +34,7 @@ wait_up() { # url
 }
 
 OURS_PORT=$(free_port); THEIRS_PORT=$(free_port); RELAY_PORT=$(free_port)
-java -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m >"$WORK/ours.log" 2>&1 &
+java -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m --max-waiting-per-client 0 >"$WORK/ours.log" 2>&1 &
 PIDS+=($!); OURS_PID=$!
 node "$WORK/node_modules/.bin/piping-server" --http-port "$THEIRS_PORT" >"$WORK/theirs.log" 2>&1 &
 PIDS+=($!); THEIRS_PID=$!

@@ -1,19 +1,22 @@
 package dev.pipe.examples;
 
+import dev.pipe.core.AccessPolicy;
 import dev.pipe.core.Durations;
+import dev.pipe.core.PipeConfig;
+import dev.pipe.core.SystemScheduler;
+import dev.pipe.core.TokenFile;
 import dev.pipe.examples.ServerOptions.UsageException;
-import dev.pipe.jetty.PipeConnectionFactory;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.jetty.PipeServlet;
 import dev.pipe.jetty.PlainErrorHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -49,33 +52,74 @@ public final class Main {
             out.print(ServerOptions.USAGE);
             return 0;
         }
-        Server server = start(options, out);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping");
-            try {
-                server.stop();
-            } catch (Exception e) {
-                LOG.warn("stop failed: {}", e.toString());
-            }
-        }, "pipe-shutdown"));
+        Server server;
+        try {
+            server = start(options, out);
+        } catch (UsageException e) {
+            err.println("pipe-server: " + e.getMessage());
+            return 2;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, options.grace()), "pipe-shutdown"));
         server.join();
         return 0;
     }
 
-    /** Builds and starts the server of {@code options}, then prints where it listens and what to try. */
+    /**
+     * Stops gracefully: new pipes get 503 while streaming ones have {@code grace} to finish; then the rest are cut
+     * off and the server stops.
+     */
+    static void stop(Server server, Duration grace) {
+        PipeServlet pipes = server.getBean(PipeServlet.class);
+        try {
+            if (pipes != null) {
+                LOG.info("stopping: new pipes are refused; {} pipes have up to {} to finish", pipes.registry().size(),
+                        Durations.format(grace));
+                pipes.shutdown(grace);
+            }
+            SystemScheduler timers = server.getBean(SystemScheduler.class);
+            if (timers != null) {
+                timers.close();
+            }
+            server.stop();
+            LOG.info("stopped");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("stop failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Builds and starts the server of {@code options}, then prints where it listens and what to try.
+     *
+     * @throws UsageException when the token file cannot be read or a line of it is not a rule
+     */
     static Server start(ServerOptions options, PrintStream out) throws Exception {
         Server server = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(http));
-        connector.setHost(options.host());
-        connector.setPort(options.port());
-        connector.setAcceptQueueSize(PipeServers.ACCEPT_QUEUE);
+        ServerConnector connector = PipeServers.connector(server, options.host(), options.port(),
+                options.trustForwarded());
         server.addConnector(connector);
 
+        AccessPolicy access = AccessPolicy.OPEN;
+        String accessLine = "open to anyone who can reach it (no --token-file)";
+        if (options.tokenFile() != null) {
+            TokenFile tokens;
+            try {
+                tokens = TokenFile.load(options.tokenFile());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageException("--token-file: " + e.getMessage());
+            }
+            SystemScheduler timers = new SystemScheduler();
+            tokens.watch(timers, Duration.ofSeconds(1));
+            server.addBean(timers, false);
+            access = tokens;
+            accessLine = "bearer tokens, " + tokens.size() + " rules (re-read when the file changes)";
+        }
         String prefix = options.pathPrefix();
         ServletContextHandler context = new ServletContextHandler("/");
-        PipeServers.mount(context, prefix.isEmpty() ? "/" : prefix, new PipeServlet(options.config()));
+        PipeServlet servlet = new PipeServlet(options.config(), access);
+        server.addBean(servlet, false);
+        PipeServers.mount(context, prefix.isEmpty() ? "/" : prefix, servlet);
         ServletHolder pages = new ServletHolder("pages", new PagesServlet(prefix, version()));
         for (String path : PagesServlet.PATHS) {
             context.addServlet(pages, path);
@@ -92,11 +136,14 @@ public final class Main {
             host = "[" + host + "]";
         }
         String pipes = "http://" + host + ":" + connector.getLocalPort() + prefix;
+        PipeConfig config = options.config();
         LOG.info("pipe {} listening on {}:{} (pipes at {}/, join timeout {}, idle timeout {}, max receivers {}, "
-                        + "slow receivers: {}, chunk {} KiB, window {})", version(), options.host(),
-                connector.getLocalPort(), prefix, Durations.format(options.config().joinTimeout()),
-                Durations.format(options.config().idleTimeout()), options.config().maxReceivers(),
-                options.config().slowReceiver(), options.config().chunkSize() / 1024, options.config().window());
+                        + "slow receivers: {}, chunk {} KiB, window {}, max pipes {}, max waiting per client {}, "
+                        + "grace {}); access: {}", version(), options.host(), connector.getLocalPort(), prefix,
+                Durations.format(config.joinTimeout()), Durations.format(config.idleTimeout()), config.maxReceivers(),
+                config.slowReceiver(), config.chunkSize() / 1024, config.window(), config.maxPipes(),
+                config.maxWaitingPerClient() == 0 ? "unlimited" : config.maxWaitingPerClient(),
+                Durations.format(options.grace()), accessLine);
         out.println("pipe serving " + pipes + "/  -  send: curl -T FILE " + pipes + "/PATH"
                 + "  receive: curl " + pipes + "/PATH  (help: " + "http://" + host + ":" + connector.getLocalPort()
                 + "/help)");

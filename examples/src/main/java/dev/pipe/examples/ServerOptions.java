@@ -4,6 +4,8 @@ import dev.pipe.core.Durations;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.SlowReceiverPolicy;
 import dev.pipe.jetty.PipeServers;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -11,7 +13,8 @@ import java.util.Map;
  * The standalone server's settings: each flag of {@code --help}, also readable from an environment variable;
  * a flag wins over its variable, and the variable over the default.
  */
-record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, boolean help) {
+record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, Path tokenFile, Duration grace,
+                     boolean trustForwarded, boolean help) {
 
     /** Thrown for a flag or value that cannot be used; the message is one line for the person who typed it. */
     static final class UsageException extends Exception {
@@ -28,6 +31,13 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
      * per streaming pipe.
      */
     static final int DEFAULT_CHUNK = 256 * 1024;
+
+    /**
+     * The standalone server's limit of waiting parties per address: far more than people start by hand, far fewer
+     * than it takes to fill the server ({@code --max-pipes}). Behind a reverse proxy every client has the proxy's
+     * address: trust its forwarded headers, or raise this.
+     */
+    static final int DEFAULT_WAITING_PER_CLIENT = 1000;
 
     static final String USAGE = """
             Usage: java -jar pipe-server.jar [options]
@@ -46,6 +56,17 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
               --chunk-size SIZE       bytes a pipe holds in flight, 4k to 16m     [PIPE_CHUNK_SIZE] (256k)
               --window 1|2            chunks a pipe may hold: 2 reads the next    [PIPE_WINDOW]     (1)
                                       while the current one is being written
+              --max-pipes N           pipes (waiting or streaming) held at once;  [PIPE_MAX_PIPES]  (20000)
+                                      past it a new pipe gets 503
+              --max-waiting-per-client N  parties one address may have waiting    [PIPE_MAX_WAITING_PER_CLIENT]
+                                      in pipes not yet complete; past it 429; 0 for no limit        (1000)
+              --token-file FILE       who may send and receive: lines of          [PIPE_TOKEN_FILE] (none: open)
+                                      TOKEN ROLE PATH-PREFIX (ROLE: send, receive, both; # comments);
+                                      clients send 'Authorization: Bearer TOKEN'; re-read when it changes
+              --grace DURATION        on stop, how long streaming pipes may go    [PIPE_GRACE]      (30s)
+                                      on (new ones get 503) before they are cut off
+              --trust-forwarded true|false  take the client address from          [PIPE_TRUST_FORWARDED] (false)
+                                      Forwarded / X-Forwarded-For: only behind a reverse proxy that sets them
               --help                  print this help and exit
 
             Durations are written 300ms, 45s, 5m, 1h.
@@ -55,16 +76,21 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
               cat incident.log | pv -L 50k | curl -T - "http://127.0.0.1:8080/api/v1/pipe/replay?n=2"
             """;
 
-    private static final Map<String, String> ENV = Map.of(
-            "--host", "PIPE_HOST",
-            "--port", "PIPE_PORT",
-            "--path-prefix", "PIPE_PATH_PREFIX",
-            "--join-timeout", "PIPE_JOIN_TIMEOUT",
-            "--idle-timeout", "PIPE_IDLE_TIMEOUT",
-            "--max-receivers", "PIPE_MAX_RECEIVERS",
-            "--slow-receiver", "PIPE_SLOW_RECEIVER",
-            "--chunk-size", "PIPE_CHUNK_SIZE",
-            "--window", "PIPE_WINDOW");
+    private static final Map<String, String> ENV = Map.ofEntries(
+            Map.entry("--host", "PIPE_HOST"),
+            Map.entry("--port", "PIPE_PORT"),
+            Map.entry("--path-prefix", "PIPE_PATH_PREFIX"),
+            Map.entry("--join-timeout", "PIPE_JOIN_TIMEOUT"),
+            Map.entry("--idle-timeout", "PIPE_IDLE_TIMEOUT"),
+            Map.entry("--max-receivers", "PIPE_MAX_RECEIVERS"),
+            Map.entry("--slow-receiver", "PIPE_SLOW_RECEIVER"),
+            Map.entry("--chunk-size", "PIPE_CHUNK_SIZE"),
+            Map.entry("--window", "PIPE_WINDOW"),
+            Map.entry("--max-pipes", "PIPE_MAX_PIPES"),
+            Map.entry("--max-waiting-per-client", "PIPE_MAX_WAITING_PER_CLIENT"),
+            Map.entry("--token-file", "PIPE_TOKEN_FILE"),
+            Map.entry("--grace", "PIPE_GRACE"),
+            Map.entry("--trust-forwarded", "PIPE_TRUST_FORWARDED"));
 
     /** Reads {@code args} over {@code env} over the defaults. */
     static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
@@ -119,8 +145,24 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
                         PipeConfig.RECEIVERS_CAP))
                 .withSlowReceiver(policy(values))
                 .withChunkSize(size(values, "--chunk-size", DEFAULT_CHUNK, 4 * 1024, 16 * 1024 * 1024))
-                .withWindow(integer(values, "--window", 1, 1, 2));
-        return new ServerOptions(host, port, prefix, config, help);
+                .withWindow(integer(values, "--window", 1, 1, 2))
+                .withMaxPipes(integer(values, "--max-pipes", PipeConfig.defaults().maxPipes(), 1, 10_000_000))
+                .withMaxWaitingPerClient(integer(values, "--max-waiting-per-client", DEFAULT_WAITING_PER_CLIENT, 0,
+                        10_000_000));
+        Path tokenFile = null;
+        String tokens = values.get("--token-file");
+        if (tokens != null) {
+            tokenFile = Path.of(tokens);
+            if (!Files.isRegularFile(tokenFile) || !Files.isReadable(tokenFile)) {
+                throw new UsageException("--token-file: cannot read '" + tokens + "'");
+            }
+        }
+        Duration grace = values.containsKey("--grace") ? duration(values, "--grace", null) : Duration.ofSeconds(30);
+        String trust = values.getOrDefault("--trust-forwarded", "false").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!trust.equals("true") && !trust.equals("false")) {
+            throw new UsageException("--trust-forwarded must be true or false, not '" + trust + "'");
+        }
+        return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust.equals("true"), help);
     }
 
     private static int integer(Map<String, String> values, String flag, int fallback, int min, int max)

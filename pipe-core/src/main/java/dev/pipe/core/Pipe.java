@@ -202,6 +202,7 @@ final class Pipe {
         }
         state = PipeState.STREAMING;
         joinTimer.cancel();
+        releaseTickets();
         long now = scheduler.nanoTime();
         startNanos = now;
         lastProgressNanos = now;
@@ -301,6 +302,7 @@ final class Pipe {
             }
             if (state == PipeState.WAITING) {
                 sender = null;
+                party.ticket.release();
                 tickTimer.cancel();
                 if (receivers.isEmpty()) {
                     end(PipeState.ABANDONED, null);
@@ -393,6 +395,7 @@ final class Pipe {
         switch (state) {
             case WAITING -> {
                 receivers.remove(receiver);
+                receiver.ticket.release();
                 if (sender == null && receivers.isEmpty()) {
                     end(PipeState.ABANDONED, null);
                 }
@@ -583,6 +586,20 @@ final class Pipe {
 
     // ---------------------------------------------------------------- the end
 
+    /** Fails the pipe because the registry is draining, if it is still waiting (a streaming pipe goes on). */
+    void shutdownIfWaiting() {
+        synchronized (lock) {
+            if (state != PipeState.WAITING) {
+                return;
+            }
+            end(PipeState.FAILED, new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down."));
+            if (!claimDrain()) {
+                return;
+            }
+        }
+        drain();
+    }
+
     /** Fails the pipe because the registry is closing. */
     void shutdown() {
         synchronized (lock) {
@@ -601,6 +618,7 @@ final class Pipe {
     private void end(PipeState terminal, PipeException failure) {
         PipeState from = state;
         state = terminal;
+        releaseTickets();
         joinTimer.cancel();
         tickTimer.cancel();
         idleTimer.cancel();
@@ -635,6 +653,16 @@ final class Pipe {
         String summary = toString();
         long took = from == PipeState.STREAMING ? scheduler.nanoTime() - startNanos : 0;
         actions.add(() -> logEnd(terminal, from, summary, took, failure));
+    }
+
+    // guarded by lock: the parties no longer wait (established, or ended), so their clients' counts go down
+    private void releaseTickets() {
+        if (sender != null) {
+            sender.ticket.release();
+        }
+        for (ReceiverParty receiver : receivers) {
+            receiver.ticket.release();
+        }
     }
 
     // guarded by lock: its complete() is under way (once ending, every issued write is a complete(): onEnd needs a

@@ -25,15 +25,21 @@ import java.util.Objects;
  *                     way a chunk goes to the receivers only once all of them took the one before, so no receiver is
  *                     ever more than one chunk ahead of another (PROTOCOL.md section 6); the core hands on one chunk
  *                     at a time, and the window is the adapter's read-ahead
+ * @param maxPipes     the most pipes, waiting or streaming, the registry holds at once (default 20,000); past it a new
+ *                     pipe is refused ({@code TOO_MANY_PIPES}) and the existing ones are untouched
+ * @param maxWaitingPerClient the most parties one client (as the adapter names it: its address) may have waiting in
+ *                     pipes not yet established (default 0: no limit); past it a party is refused
+ *                     ({@code TOO_MANY_WAITING})
  */
 public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxReceivers, int chunkSize,
-                         SlowReceiverPolicy slowReceiver, int maxPathBytes, int window) {
+                         SlowReceiverPolicy slowReceiver, int maxPathBytes, int window, int maxPipes,
+                         int maxWaitingPerClient) {
 
     /** The hard cap on the number of receivers of one pipe. */
     public static final int RECEIVERS_CAP = 256;
 
     private static final PipeConfig DEFAULTS = new PipeConfig(Duration.ofMinutes(5), Duration.ofHours(1),
-            RECEIVERS_CAP, 64 * 1024, SlowReceiverPolicy.block(), 1024, 1);
+            RECEIVERS_CAP, 64 * 1024, SlowReceiverPolicy.block(), 1024, 1, 20_000, 0);
 
     public PipeConfig {
         Objects.requireNonNull(joinTimeout, "joinTimeout");
@@ -53,39 +59,65 @@ public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxRece
         if (window < 1 || window > 2) {
             throw new IllegalArgumentException("window must be 1 or 2: " + window);
         }
+        if (maxPipes < 1) {
+            throw new IllegalArgumentException("maxPipes < 1: " + maxPipes);
+        }
+        if (maxWaitingPerClient < 0) {
+            throw new IllegalArgumentException("maxWaitingPerClient < 0 (0: no limit): " + maxWaitingPerClient);
+        }
     }
 
-    /** The defaults: join window 5m, idle timeout 1h, up to 256 receivers, 64 KiB chunks, block, paths to 1 KiB. */
+    /**
+     * The defaults: join window 5m, idle timeout 1h, up to 256 receivers, 64 KiB chunks, block, paths to 1 KiB,
+     * window 1, 20,000 pipes, no limit of waiting parties per client.
+     */
     public static PipeConfig defaults() {
         return DEFAULTS;
     }
 
     public PipeConfig withJoinTimeout(Duration value) {
-        return new PipeConfig(value, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window);
+        return new PipeConfig(value, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window, maxPipes,
+                maxWaitingPerClient);
     }
 
     public PipeConfig withIdleTimeout(Duration value) {
-        return new PipeConfig(joinTimeout, value, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window);
+        return new PipeConfig(joinTimeout, value, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window, maxPipes,
+                maxWaitingPerClient);
     }
 
     public PipeConfig withMaxReceivers(int value) {
-        return new PipeConfig(joinTimeout, idleTimeout, value, chunkSize, slowReceiver, maxPathBytes, window);
+        return new PipeConfig(joinTimeout, idleTimeout, value, chunkSize, slowReceiver, maxPathBytes, window, maxPipes,
+                maxWaitingPerClient);
     }
 
     public PipeConfig withChunkSize(int value) {
-        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, value, slowReceiver, maxPathBytes, window);
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, value, slowReceiver, maxPathBytes, window,
+                maxPipes, maxWaitingPerClient);
     }
 
     public PipeConfig withSlowReceiver(SlowReceiverPolicy value) {
-        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, value, maxPathBytes, window);
-    }
-
-    public PipeConfig withWindow(int value) {
-        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, value);
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, value, maxPathBytes, window, maxPipes,
+                maxWaitingPerClient);
     }
 
     public PipeConfig withMaxPathBytes(int value) {
-        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, value, window);
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, value, window, maxPipes,
+                maxWaitingPerClient);
+    }
+
+    public PipeConfig withWindow(int value) {
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, value,
+                maxPipes, maxWaitingPerClient);
+    }
+
+    public PipeConfig withMaxPipes(int value) {
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window,
+                value, maxWaitingPerClient);
+    }
+
+    public PipeConfig withMaxWaitingPerClient(int value) {
+        return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window,
+                maxPipes, value);
     }
 
     private static void requirePositive(Duration value, String name) {

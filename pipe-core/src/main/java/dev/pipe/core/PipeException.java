@@ -39,8 +39,16 @@ public final class PipeException extends Exception {
         ALL_RECEIVERS_ABORTED,
         /** The receiver accepted no bytes for the slow-receiver limit while the others waited. */
         RECEIVER_TOO_SLOW,
-        /** The registry is closing. */
-        SHUTTING_DOWN
+        /** The registry is closing, or draining its streaming pipes before it closes. */
+        SHUTTING_DOWN,
+        /** The registry holds {@link PipeConfig#maxPipes()} pipes: a new one may not open (existing ones may). */
+        TOO_MANY_PIPES,
+        /** The party's client has {@link PipeConfig#maxWaitingPerClient()} parties waiting already. */
+        TOO_MANY_WAITING,
+        /** The party brought no credentials, and the pipe's {@link AccessPolicy} wants some. */
+        UNAUTHENTICATED,
+        /** The party's credentials do not allow it this role on this pipe. */
+        FORBIDDEN
     }
 
     private static final long serialVersionUID = 1L;

@@ -3,6 +3,7 @@ package dev.pipe.core;
 import dev.pipe.core.PipeException.Reason;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The entry point of the core: brings a sender and its receivers together by the pipe's path.
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>The first party to arrive creates the pipe; a pipe is forgotten as soon as it reaches a terminal state, so the
- * path is free again at once. A party that may not join (conflict, mismatch, full) gets a {@link PipeException}
- * and leaves the pipe untouched. {@link #close()} fails every pipe and refuses new parties. Thread-safe.
+ * path is free again at once. A party that may not join (conflict, mismatch, full, a limit of
+ * {@link PipeConfig}) gets a {@link PipeException} and leaves the pipe untouched. {@link #drain()} refuses new
+ * parties and lets streaming pipes finish; {@link #close()} fails every pipe and refuses new parties. Thread-safe.
  */
 public final class PipeRegistry implements AutoCloseable {
 
@@ -24,6 +26,9 @@ public final class PipeRegistry implements AutoCloseable {
     private final Scheduler scheduler;
     private final PipeObserver observer;
     private final ConcurrentHashMap<PipeKey, Pipe> pipes = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();   // pipes in the map: counted in, counted out once
+    private final WaitingCounts waiting;
+    private volatile boolean draining;
     private volatile boolean closed;
 
     public PipeRegistry(PipeConfig config, Scheduler scheduler) {
@@ -34,6 +39,7 @@ public final class PipeRegistry implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.waiting = new WaitingCounts(config.maxWaitingPerClient());
     }
 
     public PipeConfig config() {
@@ -68,52 +74,99 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     /**
+     * Adds the sender of pipe {@code key} for {@code receivers} receivers, from a client the adapter does not name
+     * (not counted against {@link PipeConfig#maxWaitingPerClient()}).
+     *
+     * @see #attachSender(PipeKey, int, TransferInfo, SenderPort, String)
+     */
+    public Sender attachSender(PipeKey key, int receivers, TransferInfo info, SenderPort port) throws PipeException {
+        return attachSender(key, receivers, info, port, null);
+    }
+
+    /**
      * Adds the sender of pipe {@code key} for {@code receivers} receivers. Its port may be called before this
      * method returns (when it completes the pipe, with {@code demand()} among others).
      *
+     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted
      * @throws PipeException when it may not join; the pipe is then untouched
      */
-    public Sender attachSender(PipeKey key, int receivers, TransferInfo info, SenderPort port) throws PipeException {
+    public Sender attachSender(PipeKey key, int receivers, TransferInfo info, SenderPort port, String client)
+            throws PipeException {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(port, "port");
         checkReceivers(receivers);
-        for (;;) {
-            Pipe pipe = open(key, receivers);
-            SenderParty party = new SenderParty(pipe, port, info);
-            if (pipe.joinSender(party, receivers)) {
-                return party;
+        WaitingCounts.Ticket ticket = waiting.acquire(client);
+        try {
+            for (;;) {
+                Pipe pipe = open(key, receivers);
+                SenderParty party = new SenderParty(pipe, port, info, ticket);
+                if (pipe.joinSender(party, receivers)) {
+                    return party;
+                }
+                if (pipes.remove(key, pipe)) {
+                    open.decrementAndGet();
+                }
             }
-            pipes.remove(key, pipe);
+        } catch (PipeException | RuntimeException refused) {
+            ticket.release();
+            throw refused;
         }
+    }
+
+    /** Adds a receiver of pipe {@code key} from a client the adapter does not name; as the method below. */
+    public Receiver attachReceiver(PipeKey key, int receivers, ReceiverPort port) throws PipeException {
+        return attachReceiver(key, receivers, port, null);
     }
 
     /**
      * Adds a receiver of pipe {@code key}, which has {@code receivers} receivers. Its port may be called before this
      * method returns.
      *
+     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted
      * @throws PipeException when it may not join; the pipe is then untouched
      */
-    public Receiver attachReceiver(PipeKey key, int receivers, ReceiverPort port) throws PipeException {
+    public Receiver attachReceiver(PipeKey key, int receivers, ReceiverPort port, String client)
+            throws PipeException {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(port, "port");
         checkReceivers(receivers);
-        for (;;) {
-            Pipe pipe = open(key, receivers);
-            ReceiverParty party = new ReceiverParty(pipe, port);
-            if (pipe.joinReceiver(party, receivers)) {
-                return party;
+        WaitingCounts.Ticket ticket = waiting.acquire(client);
+        try {
+            for (;;) {
+                Pipe pipe = open(key, receivers);
+                ReceiverParty party = new ReceiverParty(pipe, port, ticket);
+                if (pipe.joinReceiver(party, receivers)) {
+                    return party;
+                }
+                if (pipes.remove(key, pipe)) {
+                    open.decrementAndGet();
+                }
             }
-            pipes.remove(key, pipe);
+        } catch (PipeException | RuntimeException refused) {
+            ticket.release();
+            throw refused;
         }
     }
 
     private Pipe open(PipeKey key, int receivers) throws PipeException {
-        if (closed) {
+        if (closed || draining) {
             throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
         }
-        Pipe pipe = pipes.computeIfAbsent(key, k -> new Pipe(k, receivers, config, scheduler, observer, this::forget));
-        if (closed) {
+        Pipe pipe;
+        try {
+            pipe = pipes.computeIfAbsent(key, k -> {
+                if (open.incrementAndGet() > config.maxPipes()) {
+                    open.decrementAndGet();
+                    throw new Full();
+                }
+                return new Pipe(k, receivers, config, scheduler, observer, this::forget);
+            });
+        } catch (Full full) {
+            throw new PipeException(Reason.TOO_MANY_PIPES, "The server holds as many pipes as it may ("
+                    + config.maxPipes() + "): try again later.");
+        }
+        if (closed || draining) {
             // close() may have run between the check above and the creation: leave nothing behind it
             pipe.shutdown();
             throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
@@ -121,10 +174,57 @@ public final class PipeRegistry implements AutoCloseable {
         return pipe;
     }
 
+    /** Thrown inside computeIfAbsent, which then leaves the map as it was. */
+    private static final class Full extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Full() {
+            super(null, null, false, false);
+        }
+    }
+
     private void forget(Pipe pipe) {
         if (pipes.remove(pipe.key(), pipe)) {
+            open.decrementAndGet();
             observer.onEnd(pipe.key(), pipe.state());
+            if (pipes.isEmpty()) {
+                synchronized (open) {
+                    open.notifyAll();
+                }
+            }
         }
+    }
+
+    /** The parties {@code client} has waiting in pipes not yet established. */
+    public int waiting(String client) {
+        return waiting.waiting(client);
+    }
+
+    /**
+     * Starts a graceful shutdown: refuses new parties ({@code SHUTTING_DOWN}), fails the pipes still waiting
+     * (they could only be completed by a new party), and lets streaming pipes go on to their end. Follow with
+     * {@link #awaitEmpty} and {@link #close()}. Idempotent.
+     */
+    public void drain() {
+        draining = true;
+        for (Pipe pipe : pipes.values()) {
+            pipe.shutdownIfWaiting();
+        }
+    }
+
+    /** Waits until no pipe is left (all ended), at most {@code timeout}; true when none is left. */
+    public boolean awaitEmpty(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (open) {
+            while (!pipes.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(open, left);
+            }
+        }
+        return true;
     }
 
     /** The state of pipe {@code key}, or null when there is none. */

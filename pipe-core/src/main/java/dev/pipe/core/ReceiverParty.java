@@ -14,6 +14,7 @@ final class ReceiverParty implements Receiver {
 
     final Pipe pipe;
     final ReceiverPort port;
+    final WaitingCounts.Ticket ticket;   // its client's count of waiting parties, given back once it no longer waits
 
     // guarded by pipe.lock
     boolean gone;
@@ -36,8 +37,9 @@ final class ReceiverParty implements Receiver {
         }
     };
 
-    ReceiverParty(Pipe pipe, ReceiverPort port) {
+    ReceiverParty(Pipe pipe, ReceiverPort port, WaitingCounts.Ticket ticket) {
         this.pipe = pipe;
+        this.ticket = ticket;
         this.port = port;
     }
 

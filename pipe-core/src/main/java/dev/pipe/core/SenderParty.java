@@ -8,16 +8,18 @@ final class SenderParty implements Sender {
     final Pipe pipe;
     final SenderPort port;
     final TransferInfo info;
+    final WaitingCounts.Ticket ticket;   // its client's count of waiting parties, given back once it no longer waits
 
     // guarded by pipe.lock
     boolean gone;
 
     final Runnable demandAction = this::demand;
 
-    SenderParty(Pipe pipe, SenderPort port, TransferInfo info) {
+    SenderParty(Pipe pipe, SenderPort port, TransferInfo info, WaitingCounts.Ticket ticket) {
         this.pipe = pipe;
         this.port = port;
         this.info = info;
+        this.ticket = ticket;
     }
 
     @Override

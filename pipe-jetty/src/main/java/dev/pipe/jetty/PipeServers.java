@@ -3,6 +3,7 @@ package dev.pipe.jetty;
 import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -61,13 +62,7 @@ public final class PipeServers {
     /** A server listening on {@code host:port} (port 0: any free port) with {@code servlet} at {@code pathPrefix}. */
     public static Server server(String host, int port, String pathPrefix, PipeServlet servlet) {
         Server server = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(port);
-        connector.setAcceptQueueSize(ACCEPT_QUEUE);
-        server.addConnector(connector);
+        server.addConnector(connector(server, host, port, false));
         ServletContextHandler context = new ServletContextHandler("/");
         mount(context, pathPrefix, servlet);
         server.setHandler(context);
@@ -76,6 +71,38 @@ public final class PipeServers {
         server.setStopTimeout(5_000);
         return server;
     }
+
+    /**
+     * An HTTP/1.x connector for pipes ({@link PipeConnectionFactory}) with its limits set on purpose rather than left
+     * to defaults by accident: request line and headers together at most {@value #MAX_REQUEST_HEADER} bytes (past
+     * it, 431; a longer request line, 414), response headers at most 8 KiB, a connection silent for
+     * {@value #CONNECTION_IDLE_MS} ms closed (a pipe lifts this for its own exchanges, whose timeouts are the pipe's),
+     * a listen backlog of {@value #ACCEPT_QUEUE}, and no {@code Server} header.
+     *
+     * @param trustForwarded take the client's address from {@code Forwarded} / {@code X-Forwarded-For}: only when
+     *                       every request comes through a reverse proxy that sets them (docs/SECURITY.md)
+     */
+    public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(MAX_REQUEST_HEADER);
+        http.setResponseHeaderSize(8 * 1024);
+        if (trustForwarded) {
+            http.addCustomizer(new ForwardedRequestCustomizer());
+        }
+        ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        connector.setIdleTimeout(CONNECTION_IDLE_MS);
+        return connector;
+    }
+
+    /** The most bytes of a request line and headers together. */
+    public static final int MAX_REQUEST_HEADER = 8 * 1024;
+
+    /** How long a connection may stay silent outside a pipe's own timeouts. */
+    public static final long CONNECTION_IDLE_MS = 30_000;
 
     /**
      * The listen backlog of the servers here. Jetty's default (the JDK's 50) overflows when a few hundred clients

@@ -1,5 +1,7 @@
 package dev.pipe.jetty;
 
+import dev.pipe.core.AccessPolicy;
+import dev.pipe.core.Credentials;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeException;
 import dev.pipe.core.PipeKey;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * context.addServlet(holder, "/api/v1/pipe/*");
  * }</pre>
  *
+ * <p>An {@link AccessPolicy} (default {@link AccessPolicy#OPEN}) is asked before a party joins: a refused party gets
+ * 401 (with a {@code WWW-Authenticate: Bearer} challenge) or 403 and never touches the pipe. Its credentials are a
+ * bearer token ({@code Authorization: Bearer TOKEN}), the user the application authenticated
+ * ({@code getUserPrincipal()}) and the client's address ({@code getRemoteAddr()}), which is also what
+ * {@link PipeConfig#maxWaitingPerClient()} counts by.
+ *
  * <p>Every exchange is asynchronous and non-blocking ({@code ReadListener}, {@code WriteListener}): no thread waits
  * for a peer, and the container's idle and async timeouts do not apply to a pipe, whose own join window and idle
  * timeout govern ({@link PipeConfig}). The wire protocol is {@code docs/PROTOCOL.md}.
@@ -53,6 +61,7 @@ public class PipeServlet extends HttpServlet {
     private final transient PipeRegistry registry;
     private final transient SystemScheduler ownScheduler;
     private final transient DirectBuffers chunks;
+    private final transient AccessPolicy access;
 
     /** A servlet with its own registry and the default settings. */
     public PipeServlet() {
@@ -61,16 +70,28 @@ public class PipeServlet extends HttpServlet {
 
     /** A servlet with its own registry; its timer thread stops when the servlet is destroyed. */
     public PipeServlet(PipeConfig config) {
+        this(config, AccessPolicy.OPEN);
+    }
+
+    /** A servlet with its own registry, which asks {@code access} who may send and receive. */
+    public PipeServlet(PipeConfig config, AccessPolicy access) {
         this.ownScheduler = new SystemScheduler();
         this.registry = new PipeRegistry(config, ownScheduler);
         this.chunks = new DirectBuffers(config.chunkSize(), IDLE_CHUNKS);
+        this.access = Objects.requireNonNull(access, "access");
     }
 
     /** A servlet over a registry that the caller owns and closes (several servlets may share one). */
     public PipeServlet(PipeRegistry registry) {
+        this(registry, AccessPolicy.OPEN);
+    }
+
+    /** A servlet over a registry that the caller owns and closes, which asks {@code access} who may do what. */
+    public PipeServlet(PipeRegistry registry, AccessPolicy access) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ownScheduler = null;
         this.chunks = new DirectBuffers(registry.config().chunkSize(), IDLE_CHUNKS);
+        this.access = Objects.requireNonNull(access, "access");
     }
 
     /** The pool of direct chunks this servlet lends its pipes. */
@@ -107,6 +128,7 @@ public class PipeServlet extends HttpServlet {
         MultipartDecoder form;
         try {
             key = registry.key(pipePath(request));
+            authorize(request, AccessPolicy.Role.SEND, key);
             if (request.getHeader("Content-Range") != null) {
                 Responses.sendError(response, 400, "Content-Range is not supported for now in " + request.getMethod());
                 return;
@@ -137,7 +159,7 @@ public class PipeServlet extends HttpServlet {
         HttpServletResponse response = exchange.response;
         Sender sender;
         try {
-            sender = registry.attachSender(key, receivers, info, port);
+            sender = registry.attachSender(key, receivers, info, port, exchange.request.getRemoteAddr());
         } catch (PipeException e) {
             try {
                 reject(response, e);
@@ -168,6 +190,7 @@ public class PipeServlet extends HttpServlet {
                 return;
             }
             key = registry.key(pipePath(request));
+            authorize(request, AccessPolicy.Role.RECEIVE, key);
             receivers = receivers(request);
         } catch (PipeException e) {
             reject(response, e);
@@ -177,7 +200,7 @@ public class PipeServlet extends HttpServlet {
         ServletReceiver port = new ServletReceiver(exchange);
         Receiver receiver;
         try {
-            receiver = registry.attachReceiver(key, receivers, port);
+            receiver = registry.attachReceiver(key, receivers, port, request.getRemoteAddr());
         } catch (PipeException e) {
             reject(response, e);
             exchange.complete();
@@ -188,8 +211,47 @@ public class PipeServlet extends HttpServlet {
 
     private static void reject(HttpServletResponse response, PipeException e) throws IOException {
         LOG.debug("refused: {}", e.reason());
+        if (e.reason() == PipeException.Reason.UNAUTHENTICATED) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"pipe\"");
+        } else if (e.reason() == PipeException.Reason.TOO_MANY_PIPES
+                || e.reason() == PipeException.Reason.TOO_MANY_WAITING) {
+            response.setHeader("Retry-After", "10");
+        }
         Responses.sendError(response, StatusMapping.status(e.reason()), e.getMessage());
     }
+
+    /** Asks the access policy; a refusal is thrown, before the party touches the pipe. */
+    private void authorize(HttpServletRequest request, AccessPolicy.Role role, PipeKey key) throws PipeException {
+        if (access == AccessPolicy.OPEN) {
+            return;
+        }
+        AccessPolicy.Decision decision;
+        try {
+            decision = access.check(role, key, credentials(request));
+        } catch (RuntimeException bug) {
+            LOG.warn("access policy failed; refusing the request", bug);
+            decision = AccessPolicy.Decision.DENY;
+        }
+        if (decision != AccessPolicy.Decision.ALLOW) {
+            throw AccessPolicy.refusal(decision == null ? AccessPolicy.Decision.DENY : decision, role);
+        }
+    }
+
+    /** What the request says about who sent it: a bearer token, the application's user, the address. */
+    static Credentials credentials(HttpServletRequest request) {
+        String token = null;
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.length() > BEARER.length()
+                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            token = authorization.substring(BEARER.length()).trim();
+            if (token.isEmpty()) {
+                token = null;
+            }
+        }
+        return new Credentials(token, request.getUserPrincipal(), request.getRemoteAddr());
+    }
+
+    private static final String BEARER = "Bearer ";
 
     /** A last resort behind the pipe's own timeouts, for the connection's idle timeout. */
     private Duration backstop() {
@@ -282,6 +344,24 @@ public class PipeServlet extends HttpServlet {
         } catch (IllegalArgumentException malformed) {
             return text;
         }
+    }
+
+    /**
+     * Stops serving pipes gracefully, before the server stops: new parties get 503 at once, pipes still waiting
+     * fail (503), streaming pipes have up to {@code grace} to finish, and those still streaming then are cut off, so
+     * that their receivers see an error rather than a clean end. Blocks the calling thread (a shutdown hook's, never a
+     * request's) for at most {@code grace}. The registry is closed afterwards, even one the caller gave.
+     *
+     * @return true when every streaming pipe finished within the grace period
+     */
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        registry.drain();
+        boolean finished = registry.awaitEmpty(grace);
+        if (!finished) {
+            LOG.info("grace period over: cutting off {} pipes", registry.size());
+        }
+        registry.close();
+        return finished;
     }
 
     @Override

@@ -1,0 +1,55 @@
+package dev.pipe.core;
+
+/**
+ * Who may send to and receive from which pipe. The adapter asks before a party joins: a party that is refused never
+ * touches the pipe (its path is not even looked up). Implementations must be quick and must not block: they are
+ * called on the server's request threads. Compare secrets in constant time ({@link java.security.MessageDigest#isEqual}).
+ *
+ * <pre>{@code
+ * // an application's own check: its signed-in user may use the pipes under users/<name>/
+ * AccessPolicy mine = (role, key, credentials) -> {
+ *     if (credentials.user() == null) {
+ *         return AccessPolicy.Decision.UNAUTHENTICATED;
+ *     }
+ *     return key.path().startsWith("users/" + credentials.user().getName() + "/")
+ *             ? AccessPolicy.Decision.ALLOW : AccessPolicy.Decision.DENY;
+ * };
+ * }</pre>
+ */
+@FunctionalInterface
+public interface AccessPolicy {
+
+    /** What a party asks to be on a pipe. */
+    enum Role {
+        SEND, RECEIVE
+    }
+
+    /** The answer: in HTTP terms, go on, 401 (with a challenge) or 403. */
+    enum Decision {
+        ALLOW, UNAUTHENTICATED, DENY
+    }
+
+    /**
+     * May a party with {@code credentials} take {@code role} on pipe {@code key}?
+     *
+     * @param credentials what the adapter found in the request; never null, its parts may be
+     */
+    Decision check(Role role, PipeKey key, Credentials credentials);
+
+    /** Everyone may send and receive on every pipe: the default, as piping-server. */
+    AccessPolicy OPEN = (role, key, credentials) -> Decision.ALLOW;
+
+    /**
+     * The error for a decision other than {@code ALLOW}: {@code UNAUTHENTICATED} or {@code FORBIDDEN}, with a
+     * one-line message that names neither the pipe nor the credentials.
+     */
+    static PipeException refusal(Decision decision, Role role) {
+        return switch (decision) {
+            case UNAUTHENTICATED -> new PipeException(PipeException.Reason.UNAUTHENTICATED,
+                    "This server wants a token: send it as 'Authorization: Bearer TOKEN'.");
+            case DENY -> new PipeException(PipeException.Reason.FORBIDDEN, "Your token may not "
+                    + (role == Role.SEND ? "send to" : "receive from") + " this pipe.");
+            case ALLOW -> throw new IllegalArgumentException("ALLOW is no refusal");
+        };
+    }
+}

@@ -1,0 +1,189 @@
+package dev.pipe.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link AccessPolicy} read from a file of bearer tokens, one rule per line:
+ *
+ * <pre>
+ * # TOKEN                          ROLE     PATH-PREFIX
+ * 6f1e0c2b9a7d4e58b3c1f0a29d8e7b64 send     incidents/
+ * 0b8a3f6d2c1e4975a8b6c3d2e1f09a7b receive  incidents/
+ * c3d2e1f09a7b0b8a3f6d2c1e4975a8b6 both     /
+ * </pre>
+ *
+ * ROLE is {@code send}, {@code receive} or {@code both}; PATH-PREFIX is what the pipe's path must start with
+ * ({@code /} or an empty prefix: every pipe; a leading {@code /} is ignored). {@code #} starts a comment. A token may
+ * have several rules. A request without a token is {@code UNAUTHENTICATED}; a token that no rule allows for the role
+ * and path is {@code DENY}. Tokens are kept only as SHA-256 digests and compared in constant time, every rule every
+ * time, so that timing tells nothing of which token or rule matched.
+ *
+ * <p>{@link #watch} re-reads the file when it changes; a change that does not parse leaves the rules as they were,
+ * with a warning in the log (which never shows a token).
+ */
+public final class TokenFile implements AccessPolicy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenFile.class);
+
+    private record Rule(byte[] digest, boolean send, boolean receive, String prefix) {
+    }
+
+    private final Path file;
+    private volatile List<Rule> rules;
+    private volatile Stamp loaded;
+
+    private record Stamp(long modified, long size) {
+    }
+
+    private TokenFile(Path file, List<Rule> rules, Stamp loaded) {
+        this.file = file;
+        this.rules = rules;
+        this.loaded = loaded;
+    }
+
+    /**
+     * Reads {@code file}.
+     *
+     * @throws IOException when it cannot be read
+     * @throws IllegalArgumentException when a line is not a rule; the message names the line, never its token
+     */
+    public static TokenFile load(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Stamp stamp = stamp(file);
+        return new TokenFile(file, parse(Files.readAllLines(file, StandardCharsets.UTF_8)), stamp);
+    }
+
+    /** The number of rules in force. */
+    public int size() {
+        return rules.size();
+    }
+
+    @Override
+    public Decision check(Role role, PipeKey key, Credentials credentials) {
+        String token = credentials.bearerToken();
+        if (token == null || token.isEmpty()) {
+            return Decision.UNAUTHENTICATED;
+        }
+        byte[] digest = sha256(token);
+        String path = key.path();
+        boolean allowed = false;
+        for (Rule rule : rules) {
+            // every rule, no early exit: the time taken does not depend on which rule matched
+            boolean same = MessageDigest.isEqual(digest, rule.digest);
+            boolean may = role == Role.SEND ? rule.send : rule.receive;
+            allowed |= same & may & path.startsWith(rule.prefix);
+        }
+        return allowed ? Decision.ALLOW : Decision.DENY;
+    }
+
+    /**
+     * Re-reads the file if its modification time or size changed since it was last read; true when the rules
+     * changed. A file that cannot be read or parsed leaves the rules as they were (logged once per change).
+     */
+    public boolean reloadIfChanged() {
+        Stamp now;
+        try {
+            now = stamp(file);
+        } catch (IOException e) {
+            if (loaded != null) {
+                LOG.warn("token file cannot be read ({}); keeping its {} rules", e.getClass().getSimpleName(),
+                        rules.size());
+                loaded = null;
+            }
+            return false;
+        }
+        if (now.equals(loaded)) {
+            return false;
+        }
+        loaded = now;
+        try {
+            List<Rule> read = parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+            rules = read;
+            LOG.info("token file re-read: {} rules", read.size());
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("token file not re-read, keeping its {} rules: {}", rules.size(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Checks the file for changes every {@code every}, on {@code scheduler}, until {@code scheduler} stops. */
+    public void watch(Scheduler scheduler, Duration every) {
+        scheduler.schedule(() -> {
+            try {
+                reloadIfChanged();
+            } finally {
+                watch(scheduler, every);
+            }
+        }, every);
+    }
+
+    static List<Rule> parse(List<String> lines) {
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            String text = (hash < 0 ? line : line.substring(0, hash)).trim();
+            if (text.isEmpty()) {
+                continue;
+            }
+            String[] fields = text.split("\\s+");
+            if (fields.length != 3) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": expected TOKEN ROLE PATH-PREFIX, found "
+                        + fields.length + " field(s)");
+            }
+            boolean send;
+            boolean receive;
+            switch (fields[1].toLowerCase(Locale.ROOT)) {
+                case "send" -> {
+                    send = true;
+                    receive = false;
+                }
+                case "receive" -> {
+                    send = false;
+                    receive = true;
+                }
+                case "both" -> {
+                    send = true;
+                    receive = true;
+                }
+                default -> throw new IllegalArgumentException("line " + (i + 1) + ": ROLE must be send, receive or"
+                        + " both, not '" + fields[1] + "'");
+            }
+            String prefix = fields[2].startsWith("/") ? fields[2].substring(1) : fields[2];
+            rules.add(new Rule(sha256(fields[0]), send, receive, prefix));
+        }
+        return List.copyOf(rules);
+    }
+
+    private static Stamp stamp(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size());
+    }
+
+    private static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenFile[" + rules.size() + " rules]";
+    }
+}
