@@ -1,0 +1,147 @@
+package dev.pipe.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pipe.core.AccessPolicy.Decision;
+import dev.pipe.core.AccessPolicy.Role;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bearer-token file: its rules, its refusals, and its re-reading. */
+class TokenFileTest {
+
+    private static final String RULES = """
+            # incidents: the SRE sends, the team watches
+            sre-token       send     incidents/
+            team-token      receive  /incidents/     # a leading slash is the same prefix
+            admin-token     both     /
+            team-token      send     scratch/        # a token may have several rules
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Decision check(TokenFile tokens, Role role, String path, String token) throws PipeException {
+        return tokens.check(role, PipeKey.of(path, 1024), new Credentials(token, null, "127.0.0.1"));
+    }
+
+    private TokenFile load(String text) throws IOException {
+        Path file = dir.resolve("tokens");
+        Files.writeString(file, text);
+        return TokenFile.load(file);
+    }
+
+    @Test
+    void eachRuleAllowsItsRoleUnderItsPrefixAndNothingElse() throws Exception {
+        TokenFile tokens = load(RULES);
+        assertEquals(4, tokens.size());
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "incidents/today", "sre-token"));
+        assertEquals(Decision.DENY, check(tokens, Role.RECEIVE, "incidents/today", "sre-token"), "send only");
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "other", "sre-token"), "outside its prefix");
+        assertEquals(Decision.ALLOW, check(tokens, Role.RECEIVE, "incidents/today", "team-token"));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "incidents/today", "team-token"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "scratch/x", "team-token"), "its second rule");
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "anything", "admin-token"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.RECEIVE, "anything", "admin-token"));
+    }
+
+    @Test
+    void noTokenIsUnauthenticatedAndAnUnknownOneIsDenied() throws Exception {
+        TokenFile tokens = load(RULES);
+        assertEquals(Decision.UNAUTHENTICATED, check(tokens, Role.SEND, "incidents/x", null));
+        assertEquals(Decision.UNAUTHENTICATED, check(tokens, Role.SEND, "incidents/x", ""));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "incidents/x", "sre-toke"));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "incidents/x", "sre-token "));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "incidents/x", "SRE-TOKEN"), "tokens are exact");
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "incidents/x", "# incidents:"), "comments are no rule");
+    }
+
+    @Test
+    void aLineThatIsNotARuleIsRefusedWithItsNumberButNotItsToken() {
+        IllegalArgumentException fields = assertThrows(IllegalArgumentException.class,
+                () -> load("# ok\nsecret-one send\n"));
+        assertEquals("line 2: expected TOKEN ROLE PATH-PREFIX, found 2 field(s)", fields.getMessage());
+        IllegalArgumentException role = assertThrows(IllegalArgumentException.class,
+                () -> load("secret-two write /\n"));
+        assertEquals("line 1: ROLE must be send, receive or both, not 'write'", role.getMessage());
+        assertFalse(fields.getMessage().contains("secret") || role.getMessage().contains("secret"));
+    }
+
+    @Test
+    void anEmptyFileAllowsNobody() throws Exception {
+        TokenFile tokens = load("# nobody yet\n\n");
+        assertEquals(0, tokens.size());
+        assertEquals(Decision.DENY, check(tokens, Role.RECEIVE, "a", "any"));
+    }
+
+    @Test
+    void aChangedFileIsReReadAndABrokenChangeKeepsTheRulesInForce() throws Exception {
+        Path file = dir.resolve("tokens");
+        Files.writeString(file, "old-token both /\n");
+        TokenFile tokens = TokenFile.load(file);
+        assertFalse(tokens.reloadIfChanged(), "unchanged");
+
+        write(file, "new-token both /\n", 1);
+        assertTrue(tokens.reloadIfChanged());
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "a", "old-token"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
+
+        write(file, "new-token fly /\n", 2);
+        assertFalse(tokens.reloadIfChanged(), "a broken file is not taken");
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
+
+        Files.delete(file);
+        assertFalse(tokens.reloadIfChanged(), "a missing file is not taken either");
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
+
+        write(file, "third-token receive logs/\n", 3);
+        assertTrue(tokens.reloadIfChanged(), "the file is back");
+        assertEquals(Decision.ALLOW, check(tokens, Role.RECEIVE, "logs/1", "third-token"));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "a", "new-token"));
+    }
+
+    @Test
+    void watchReReadsOnTheSchedulersTime() throws Exception {
+        Path file = dir.resolve("tokens");
+        Files.writeString(file, "old-token both /\n");
+        TokenFile tokens = TokenFile.load(file);
+        dev.pipe.core.testing.ManualScheduler scheduler = new dev.pipe.core.testing.ManualScheduler();
+        tokens.watch(scheduler, java.time.Duration.ofSeconds(1));
+        write(file, "new-token both /\n", 1);
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "old-token"), "not before the next check");
+        scheduler.advanceBy(java.time.Duration.ofSeconds(1));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
+        assertEquals(1, scheduler.pending(), "the watch goes on");
+    }
+
+    @Test
+    void credentialsNeverShowTheirToken() {
+        String shown = new Credentials("very-secret", null, "10.1.2.3").toString();
+        assertFalse(shown.contains("very-secret"), shown);
+        assertTrue(shown.contains("bearer=given"), shown);
+    }
+
+    @Test
+    void refusalsSayWhatToDoWithoutNamingThePipe() {
+        PipeException missing = AccessPolicy.refusal(Decision.UNAUTHENTICATED, Role.RECEIVE);
+        assertEquals(PipeException.Reason.UNAUTHENTICATED, missing.reason());
+        PipeException denied = AccessPolicy.refusal(Decision.DENY, Role.SEND);
+        assertEquals(PipeException.Reason.FORBIDDEN, denied.reason());
+        assertEquals("Your token may not send to this pipe.", denied.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AccessPolicy.refusal(Decision.ALLOW, Role.SEND));
+    }
+
+    /** Writes {@code text} and moves its modification time on, so that the change shows whatever the clock. */
+    private static void write(Path file, String text, int step) throws IOException {
+        Files.writeString(file, text);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(step)));
+    }
+}
