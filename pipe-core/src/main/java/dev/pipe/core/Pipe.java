@@ -58,6 +58,7 @@ final class Pipe {
     private final PipeConfig config;
     private final Scheduler scheduler;
     private final PipeObserver observer;
+    private final WaitingCounts waiting;
     private final Consumer<Pipe> forget;
     private final Object lock = new Object();
 
@@ -88,12 +89,13 @@ final class Pipe {
     private final Runnable releaseAction = this::releaseChunk;
 
     Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, PipeObserver observer,
-         Consumer<Pipe> forget) {
+         WaitingCounts waiting, Consumer<Pipe> forget) {
         this.key = key;
         this.expected = expected;
         this.config = config;
         this.scheduler = scheduler;
         this.observer = observer;
+        this.waiting = waiting;
         this.forget = forget;
         synchronized (lock) {
             joinTimer = scheduler.schedule(this::expire, config.joinTimeout());
@@ -125,6 +127,9 @@ final class Pipe {
                         "Another sender has been connected on '/" + key.path() + "'.");
             }
             checkReceivers(n);
+            if (receivers.size() < expected) {
+                party.ticket = waiting.acquire(party.client); // it will wait: counted (or refused)
+            }
             sender = party;
             actions.add(() -> report(party, new Progress.Waiting(expected)));
             if (!receivers.isEmpty()) {
@@ -152,6 +157,9 @@ final class Pipe {
             checkReceivers(n);
             if (receivers.size() >= expected) {
                 throw new PipeException(Reason.RECEIVERS_FULL, "The number of receivers has reached limits.");
+            }
+            if (sender == null || receivers.size() + 1 < expected) {
+                party.ticket = waiting.acquire(party.client); // it will wait: counted (or refused)
             }
             receivers.add(party);
             SenderParty waiting = sender;
@@ -585,6 +593,20 @@ final class Pipe {
     }
 
     // ---------------------------------------------------------------- the end
+
+    /** Ends the pipe if it has no party (the one that made it was refused): it is forgotten at once. */
+    void abandonIfEmpty() {
+        synchronized (lock) {
+            if (state != PipeState.WAITING || sender != null || !receivers.isEmpty()) {
+                return;
+            }
+            end(PipeState.ABANDONED, null);
+            if (!claimDrain()) {
+                return;
+            }
+        }
+        drain();
+    }
 
     /** Fails the pipe because the registry is draining, if it is still waiting (a streaming pipe goes on). */
     void shutdownIfWaiting() {

@@ -87,7 +87,8 @@ public final class PipeRegistry implements AutoCloseable {
      * Adds the sender of pipe {@code key} for {@code receivers} receivers. Its port may be called before this
      * method returns (when it completes the pipe, with {@code demand()} among others).
      *
-     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted
+     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted.
+     *               A party that completes the pipe as it joins never counts as waiting
      * @throws PipeException when it may not join; the pipe is then untouched
      */
     public Sender attachSender(PipeKey key, int receivers, TransferInfo info, SenderPort port, String client)
@@ -96,21 +97,22 @@ public final class PipeRegistry implements AutoCloseable {
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(port, "port");
         checkReceivers(receivers);
-        WaitingCounts.Ticket ticket = waiting.acquire(client);
-        try {
-            for (;;) {
-                Pipe pipe = open(key, receivers);
-                SenderParty party = new SenderParty(pipe, port, info, ticket);
-                if (pipe.joinSender(party, receivers)) {
-                    return party;
-                }
-                if (pipes.remove(key, pipe)) {
-                    open.decrementAndGet();
-                }
+        for (;;) {
+            Pipe pipe = open(key, receivers);
+            SenderParty party = new SenderParty(pipe, port, info, client);
+            boolean joined;
+            try {
+                joined = pipe.joinSender(party, receivers);
+            } catch (PipeException refused) {
+                pipe.abandonIfEmpty(); // a pipe this party just made, and may not wait in: leave nothing behind
+                throw refused;
             }
-        } catch (PipeException | RuntimeException refused) {
-            ticket.release();
-            throw refused;
+            if (joined) {
+                return party;
+            }
+            if (pipes.remove(key, pipe)) {
+                open.decrementAndGet();
+            }
         }
     }
 
@@ -123,7 +125,8 @@ public final class PipeRegistry implements AutoCloseable {
      * Adds a receiver of pipe {@code key}, which has {@code receivers} receivers. Its port may be called before this
      * method returns.
      *
-     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted
+     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted.
+     *               A party that completes the pipe as it joins never counts as waiting
      * @throws PipeException when it may not join; the pipe is then untouched
      */
     public Receiver attachReceiver(PipeKey key, int receivers, ReceiverPort port, String client)
@@ -131,21 +134,22 @@ public final class PipeRegistry implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(port, "port");
         checkReceivers(receivers);
-        WaitingCounts.Ticket ticket = waiting.acquire(client);
-        try {
-            for (;;) {
-                Pipe pipe = open(key, receivers);
-                ReceiverParty party = new ReceiverParty(pipe, port, ticket);
-                if (pipe.joinReceiver(party, receivers)) {
-                    return party;
-                }
-                if (pipes.remove(key, pipe)) {
-                    open.decrementAndGet();
-                }
+        for (;;) {
+            Pipe pipe = open(key, receivers);
+            ReceiverParty party = new ReceiverParty(pipe, port, client);
+            boolean joined;
+            try {
+                joined = pipe.joinReceiver(party, receivers);
+            } catch (PipeException refused) {
+                pipe.abandonIfEmpty(); // a pipe this party just made, and may not wait in: leave nothing behind
+                throw refused;
             }
-        } catch (PipeException | RuntimeException refused) {
-            ticket.release();
-            throw refused;
+            if (joined) {
+                return party;
+            }
+            if (pipes.remove(key, pipe)) {
+                open.decrementAndGet();
+            }
         }
     }
 
@@ -160,7 +164,7 @@ public final class PipeRegistry implements AutoCloseable {
                     open.decrementAndGet();
                     throw new Full();
                 }
-                return new Pipe(k, receivers, config, scheduler, observer, this::forget);
+                return new Pipe(k, receivers, config, scheduler, observer, waiting, this::forget);
             });
         } catch (Full full) {
             throw new PipeException(Reason.TOO_MANY_PIPES, "The server holds as many pipes as it may ("

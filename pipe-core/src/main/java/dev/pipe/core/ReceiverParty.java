@@ -14,10 +14,11 @@ final class ReceiverParty implements Receiver {
 
     final Pipe pipe;
     final ReceiverPort port;
-    final WaitingCounts.Ticket ticket;   // its client's count of waiting parties, given back once it no longer waits
+    final String client;                 // who it is, for the count of waiting parties per client; null: not counted
 
     // guarded by pipe.lock
     boolean gone;
+    WaitingCounts.Ticket ticket = WaitingCounts.Ticket.NONE;   // given back once it no longer waits
     boolean done;
     Write write = Write.NONE;
     ByteBuffer view;          // the chunk to write; null for the final complete()
@@ -37,9 +38,9 @@ final class ReceiverParty implements Receiver {
         }
     };
 
-    ReceiverParty(Pipe pipe, ReceiverPort port, WaitingCounts.Ticket ticket) {
+    ReceiverParty(Pipe pipe, ReceiverPort port, String client) {
         this.pipe = pipe;
-        this.ticket = ticket;
+        this.client = client;
         this.port = port;
     }
 

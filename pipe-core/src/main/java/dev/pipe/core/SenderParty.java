@@ -8,18 +8,19 @@ final class SenderParty implements Sender {
     final Pipe pipe;
     final SenderPort port;
     final TransferInfo info;
-    final WaitingCounts.Ticket ticket;   // its client's count of waiting parties, given back once it no longer waits
+    final String client;                 // who it is, for the count of waiting parties per client; null: not counted
 
     // guarded by pipe.lock
     boolean gone;
+    WaitingCounts.Ticket ticket = WaitingCounts.Ticket.NONE;   // given back once it no longer waits
 
     final Runnable demandAction = this::demand;
 
-    SenderParty(Pipe pipe, SenderPort port, TransferInfo info, WaitingCounts.Ticket ticket) {
+    SenderParty(Pipe pipe, SenderPort port, TransferInfo info, String client) {
         this.pipe = pipe;
         this.port = port;
         this.info = info;
-        this.ticket = ticket;
+        this.client = client;
     }
 
     @Override

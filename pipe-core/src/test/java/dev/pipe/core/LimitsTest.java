@@ -93,6 +93,14 @@ class LimitsTest {
         assertEquals(2, h.registry.size(), "the refused party opened no pipe");
         assertEquals(2, h.registry.waiting(ALICE));
 
+        assertEquals(null, h.registry.state(h.key("c")), "nor did the refused sender");
+        assertEquals(2, h.scheduler.pending(), "the join timers of a and b, none of the refused parties");
+
+        // a party that completes a pipe as it joins never waits, so it is not refused
+        sender("a", 1, ALICE);
+        assertEquals(PipeState.STREAMING, h.registry.state(h.key("a")));
+        assertEquals(1, h.registry.waiting(ALICE));
+
         receiver("c", 1, BOB);
         assertEquals(1, h.registry.waiting(BOB));
         // a party without a name (an adapter that cannot tell) is not counted

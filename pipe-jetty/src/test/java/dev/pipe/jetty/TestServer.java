@@ -1,5 +1,6 @@
 package dev.pipe.jetty;
 
+import dev.pipe.core.AccessPolicy;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeKey;
 import dev.pipe.core.PipeObserver;
@@ -39,9 +40,9 @@ public final class TestServer implements AutoCloseable {
     });
     private final HttpClient client;
 
-    private TestServer(PipeConfig config) throws Exception {
+    private TestServer(PipeConfig config, AccessPolicy access) throws Exception {
         registry = new PipeRegistry(config, scheduler, joins);
-        servlet = new PipeServlet(registry);
+        servlet = new PipeServlet(registry, access);
         server = PipeServers.server("127.0.0.1", 0, PREFIX, servlet);
         // on stop, Jetty gives idle keep-alive connections (an HttpClient's pool) 1 s to go; tests need not wait
         ((ServerConnector) server.getConnectors()[0]).setShutdownIdleTimeout(50);
@@ -51,11 +52,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start() throws Exception {
-        return new TestServer(PipeConfig.defaults());
+        return new TestServer(PipeConfig.defaults(), AccessPolicy.OPEN);
     }
 
     public static TestServer start(PipeConfig config) throws Exception {
-        return new TestServer(config);
+        return new TestServer(config, AccessPolicy.OPEN);
+    }
+
+    public static TestServer start(PipeConfig config, AccessPolicy access) throws Exception {
+        return new TestServer(config, access);
+    }
+
+    public PipeServlet servlet() {
+        return servlet;
     }
 
     public int port() {

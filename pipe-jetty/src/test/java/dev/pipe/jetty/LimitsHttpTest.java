@@ -1,0 +1,233 @@
+package dev.pipe.jetty;
+
+import static dev.pipe.jetty.HttpAsserts.assertError;
+import static dev.pipe.jetty.HttpAsserts.assertTransferWorks;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pipe.core.AccessPolicy;
+import dev.pipe.core.PipeConfig;
+import dev.pipe.core.TokenFile;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The limits, the access policy and the graceful stop, over real sockets: what a refused client sees (one line,
+ * the right status, a challenge or a Retry-After), and that nobody else notices.
+ */
+class LimitsHttpTest {
+
+    @TempDir
+    Path dir;
+
+    private static HttpResponse<String> get(TestServer server, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return server.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> put(TestServer server, String path, String body, String... headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return server.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    // ---------------------------------------------------------------- limits
+
+    @Test
+    void pastMaxPipesANewPipeGets503AndTheWaitingOnesStillComplete() throws Exception {
+        try (TestServer server = TestServer.start(PipeConfig.defaults().withMaxPipes(2))) {
+            StreamingReceiver a = StreamingReceiver.start(server, "a", 1, true);
+            StreamingReceiver b = StreamingReceiver.start(server, "b", 1, true);
+            server.awaitReceivers("a", 1);
+            server.awaitReceivers("b", 1);
+
+            HttpResponse<String> refused = get(server, "c");
+            assertError(refused, 503, "The server holds as many pipes as it may (2): try again later.");
+            assertEquals(List.of("10"), refused.headers().allValues("Retry-After"));
+            assertEquals(503, put(server, "c", "x").statusCode());
+            assertNull(server.registry().state(server.key("c")));
+
+            assertEquals(200, put(server, "a", "to a\n").statusCode());
+            assertEquals(200, put(server, "b", "to b\n").statusCode());
+            assertArrayEquals("to a\n".getBytes(StandardCharsets.UTF_8), a.await().assertOk().bytes());
+            assertArrayEquals("to b\n".getBytes(StandardCharsets.UTF_8), b.await().assertOk().bytes());
+            server.awaitGone("a");
+            server.awaitGone("b");
+            assertTransferWorks(server, "c", 1);
+        }
+    }
+
+    @Test
+    void pastMaxWaitingPerClientTheClientGets429() throws Exception {
+        try (TestServer server = TestServer.start(PipeConfig.defaults().withMaxWaitingPerClient(2))) {
+            StreamingReceiver a = StreamingReceiver.start(server, "a", 1, true);
+            StreamingReceiver b = StreamingReceiver.start(server, "b", 1, true);
+            server.awaitReceivers("a", 1);
+            server.awaitReceivers("b", 1);
+
+            HttpResponse<String> refused = get(server, "c");
+            assertError(refused, 429, "Too many waiting pipes from your address (at most 2): complete or cancel some"
+                    + " first.");
+            assertEquals(List.of("10"), refused.headers().allValues("Retry-After"));
+            assertEquals(2, server.registry().waiting("127.0.0.1"));
+
+            // completing one gives room again: the sender joins a pipe that it establishes at once
+            assertEquals(200, put(server, "a", "done\n").statusCode());
+            a.await().assertOk();
+            server.awaitGone("a");
+            assertEquals(1, server.registry().waiting("127.0.0.1"));
+            assertTransferWorks(server, "c", 1);
+            assertEquals(200, put(server, "b", "done\n").statusCode());
+            b.await().assertOk();
+        }
+    }
+
+    @Test
+    void headerAndPathLimitsAnswerWithTheirOwn4xx() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            try (RawHttp huge = RawHttp.connect(server)) {
+                huge.request("GET", TestServer.PREFIX + "/x", "X-Big: " + "a".repeat(PipeServers.MAX_REQUEST_HEADER));
+                assertEquals(431, huge.head().status());
+            }
+            try (RawHttp longLine = RawHttp.connect(server)) {
+                longLine.request("GET", TestServer.PREFIX + "/" + "p".repeat(PipeServers.MAX_REQUEST_HEADER));
+                assertEquals(414, longLine.head().status());
+            }
+            // a path within Jetty's limit but past the pipe's (1024 bytes)
+            HttpResponse<String> longPath = get(server, "p".repeat(1025));
+            assertEquals(414, longPath.statusCode());
+            assertTrue(longPath.body().startsWith("[ERROR] "), longPath.body());
+            assertFalse(longPath.body().strip().contains("\n"), "one line: " + longPath.body());
+            assertEquals(0, server.registry().size());
+            assertTransferWorks(server, "after-limits", 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- access
+
+    @Test
+    void tokensDecideWhoSendsAndReceivesAndARefusedPartyNeverTouchesThePipe() throws Exception {
+        Path file = dir.resolve("tokens");
+        Files.writeString(file, """
+                sre   send     incidents/
+                team  receive  incidents/
+                """);
+        try (TestServer server = TestServer.start(PipeConfig.defaults(), TokenFile.load(file))) {
+            HttpResponse<String> anonymous = get(server, "incidents/today");
+            assertError(anonymous, 401, "This server wants a token: send it as 'Authorization: Bearer TOKEN'.");
+            assertEquals(List.of("Bearer realm=\"pipe\""), anonymous.headers().allValues("WWW-Authenticate"));
+            HttpResponse<String> basic = get(server, "incidents/today", "Authorization", "Basic c3JlOnNyZQ==");
+            assertEquals(401, basic.statusCode(), "a scheme other than Bearer is no token");
+
+            assertError(get(server, "incidents/today", "Authorization", "Bearer wrong"), 403,
+                    "Your token may not receive from this pipe.");
+            assertError(get(server, "incidents/today", "Authorization", "Bearer sre"), 403,
+                    "Your token may not receive from this pipe.");
+            assertError(put(server, "incidents/today", "x", "Authorization", "Bearer team"), 403,
+                    "Your token may not send to this pipe.");
+            assertError(get(server, "elsewhere", "Authorization", "Bearer team"), 403,
+                    "Your token may not receive from this pipe.");
+            assertEquals(0, server.registry().size(), "no refused party opened a pipe");
+
+            // a refused sender does not disturb a waiting receiver
+            HttpRequest allowedGet = HttpRequest.newBuilder(server.uri("incidents/today"))
+                    .header("Authorization", "bearer team").GET().build();   // the scheme in any case
+            var receiver = server.client().sendAsync(allowedGet, HttpResponse.BodyHandlers.ofString());
+            server.awaitReceivers("incidents/today", 1);
+            assertEquals(403, put(server, "incidents/today", "intruder", "Authorization", "Bearer team")
+                    .statusCode());
+            HttpResponse<String> sent = put(server, "incidents/today", "the cascade\n", "Authorization",
+                    "Bearer sre");
+            assertEquals(200, sent.statusCode(), sent.body());
+            assertEquals("the cascade\n", receiver.get().body());
+        }
+    }
+
+    @Test
+    void aPolicyThatThrowsRefusesRatherThanFailing() throws Exception {
+        AccessPolicy broken = (role, key, credentials) -> {
+            throw new IllegalStateException("bug");
+        };
+        try (TestServer server = TestServer.start(PipeConfig.defaults(), broken)) {
+            HttpResponse<String> refused = get(server, "x", "Authorization", "Bearer anything");
+            assertEquals(403, refused.statusCode());
+            assertFalse(refused.body().contains("bug") || refused.body().contains("Exception"), refused.body());
+        }
+    }
+
+    // ---------------------------------------------------------------- graceful stop
+
+    @Test
+    void stopLetsStreamingPipesFinishWithinTheGraceAndRefusesNewOnes() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            StreamingReceiver waiting = StreamingReceiver.start(server, "waiting", 1, true);
+            StreamingReceiver streaming = StreamingReceiver.start(server, "streaming", 1, true);
+            server.awaitReceivers("waiting", 1);
+            server.awaitReceivers("streaming", 1);
+            RawHttp sender = RawHttp.putChunked(server, "streaming");
+            sender.chunk("first\n".getBytes(StandardCharsets.UTF_8));
+            streaming.awaitCount(6);
+
+            List<Boolean> finished = new ArrayList<>();
+            Thread stopping = new Thread(() -> {
+                try {
+                    finished.add(server.servlet().shutdown(TestServer.LONG_WAIT));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            stopping.start();
+
+            StreamingReceiver.Result refusedWaiting = waiting.await();
+            assertEquals(503, refusedWaiting.status(), "a waiting pipe cannot complete any more");
+            assertError(get(server, "new"), 503, "The server is shutting down.");
+
+            sender.chunk("last\n".getBytes(StandardCharsets.UTF_8));
+            sender.lastChunk();
+            assertArrayEquals("first\nlast\n".getBytes(StandardCharsets.UTF_8), streaming.await().assertOk().bytes());
+            stopping.join(TestServer.LONG_WAIT.toMillis());
+            assertEquals(List.of(true), finished, "the streaming pipe finished within the grace period");
+            sender.close();
+        }
+    }
+
+    @Test
+    void pastTheGraceAStreamingReceiverSeesACutNotAnEnd() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            StreamingReceiver streaming = StreamingReceiver.start(server, "streaming", 1, true);
+            server.awaitReceivers("streaming", 1);
+            try (RawHttp sender = RawHttp.putChunked(server, "streaming")) {
+                sender.chunk("partial\n".getBytes(StandardCharsets.UTF_8));
+                streaming.awaitCount(8);
+
+                assertFalse(server.servlet().shutdown(Duration.ofMillis(200)), "the sender never ends");
+
+                StreamingReceiver.Result cut = streaming.await();
+                assertNotNull(cut.failure(), "the receiver must see an error, not a clean end");
+                assertEquals(8, cut.count());
+                String progress = new String(sender.body().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(progress.contains("[ERROR] The server is shutting down."), "the sender is told why: "
+                        + progress);
+            }
+        }
+    }
+}
