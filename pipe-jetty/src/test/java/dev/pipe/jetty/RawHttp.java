@@ -106,6 +106,11 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes raw bytes: part of a request, or a body with a {@code Content-Length}. */
+    void write(byte[] bytes) throws IOException {
+        write(bytes, 0, bytes.length);
+    }
+
     /** Writes raw bytes (a body with a {@code Content-Length}). */
     void write(byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
