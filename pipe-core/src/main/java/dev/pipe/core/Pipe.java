@@ -303,7 +303,7 @@ final class Pipe {
                 return;
             }
             party.gone = true;
-            LOG.debug("{} sender gone: {}", this, String.valueOf(cause));
+            LOG.debug("{} sender gone: {}", this, String.valueOf(cause), cause);
             if (ending) {
                 // the stream ended before the sender left: every byte is on its way, let the receivers finish
                 return;

@@ -108,11 +108,16 @@ final class ServletSender implements SenderPort, ReadListener {
         synchronized (lock) {
             this.join = join;
         }
-        in.setReadListener(this);
+        listen();
+    }
+
+    /** Registers as the read listener; Jetty calls onDataAvailable (or onAllDataRead) once there is something. */
+    private void listen() {
         synchronized (lock) {
+            // before the call: Jetty may call back on another thread before setReadListener returns
             listening = true;
         }
-        // Jetty calls onDataAvailable once the form's first bytes can be read (see attached())
+        in.setReadListener(this);
     }
 
     /** Called once the core accepted the sender (and its response headers are set): go non-blocking. */
@@ -134,12 +139,8 @@ final class ServletSender implements SenderPort, ReadListener {
         }
         writer.start();
         if (listen) {
-            in.setReadListener(this);
-            synchronized (lock) {
-                listening = true;
-            }
-            // no pump() here: Jetty calls onDataAvailable (or onAllDataRead) once there is something to read, and an
-            // isReady() of ours from this thread can race that callback (Jetty then throws IllegalStateException)
+            listen();
+            // no pump() here: Jetty calls onDataAvailable (or onAllDataRead) once there is something to read
             return;
         }
         if (watch) {
@@ -367,7 +368,7 @@ final class ServletSender implements SenderPort, ReadListener {
             if (filling == null) {
                 filling = pool.acquire(); // the first read, or the next chunk's while one is lent (window 2)
             }
-            if (!direct.isReady()) {
+            if (!ready()) {
                 return Answer.WAIT;
             }
             int read = direct.read(filling);
@@ -387,7 +388,7 @@ final class ServletSender implements SenderPort, ReadListener {
         }
         int read;
         try {
-            if (!in.isReady()) {
+            if (!ready()) {
                 return Answer.WAIT;
             }
             read = in.read(array, filled, array.length - filled);
@@ -408,6 +409,22 @@ final class ServletSender implements SenderPort, ReadListener {
         filled += read;
         stalled = false;
         return Answer.NONE;
+    }
+
+    /**
+     * True when a read may go ahead now; false when onDataAvailable (or onAllDataRead) is to come first; under the
+     * lock. The pipe asks for the next chunk from any thread (a receiver's write completing, a timer), so isReady()
+     * is called off Jetty's read callbacks too, as the servlet API allows. Jetty then throws IllegalStateException
+     * when bytes arrived after an earlier isReady() said no and were read before its callback ran: the callback is
+     * still coming, so this is a "not yet" (seen under churn, ReadCallbackHttpTest). Waiting for the callback
+     * instead of asking again was tried: Jetty then sometimes never called back, and the transfer stalled.
+     */
+    private boolean ready() {
+        try {
+            return in.isReady();
+        } catch (IllegalStateException callbackPending) {
+            return false;
+        }
     }
 
     /** The request body has been read to its end; under the lock. */

@@ -1,0 +1,46 @@
+package dev.pipe.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.pipe.core.PipeConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sender's reads keep to the servlet rule that once {@code isReady()} has said no, nothing is read until Jetty
+ * calls {@code onDataAvailable}. Found by the churn test: a receiver leaving between two chunks completed the chunk
+ * in flight at once, the next demand came while Jetty's callback for newly arrived bytes was pending, and a second
+ * {@code isReady()} made Jetty throw, which cut the transfer off for the receiver that stayed. This shape repeated
+ * 100 times failed within the first 60 before the fix.
+ */
+class ReadCallbackHttpTest {
+
+    private static final int ROUNDS = 100;
+
+    @Test
+    void aReceiverLeavingBetweenChunksDoesNotCutTheOneThatStays() throws Exception {
+        PipeConfig config = PipeConfig.defaults().withChunkSize(16 * 1024).withJoinTimeout(Duration.ofSeconds(10));
+        try (TestServer server = TestServer.start(config)) {
+            for (int i = 0; i < ROUNDS; i++) {
+                String path = "r" + i;
+                byte[] payload = TestData.logLines(i, 14100);
+                StreamingReceiver stays = StreamingReceiver.start(server, path, 2, true);
+                RawHttp leaves = RawHttp.get(server, path + "?n=2");
+                server.awaitReceivers(path, 2);
+                try (RawHttp sender = RawHttp.putChunked(server, path + "?n=2")) {
+                    sender.chunk(payload);
+                    assertEquals(200, leaves.head().status());
+                    leaves.reset();
+                    sender.chunk(payload);
+                    sender.lastChunk();
+                    sender.body().drainInto(null);
+                }
+                byte[] both = new byte[payload.length * 2];
+                System.arraycopy(payload, 0, both, 0, payload.length);
+                System.arraycopy(payload, 0, both, payload.length, payload.length);
+                assertArrayEquals(both, stays.await().assertOk().bytes(), "iteration " + i);
+            }
+        }
+    }
+}
