@@ -38,6 +38,11 @@ public class PlainErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
+        if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 || code == HttpStatus.NOT_IMPLEMENTED_501) {
+            // a request line or framing Jetty cannot take (HTTP/9.9, an unknown transfer coding) is the client's
+            // error, not the server's: a 4xx, so that nothing a client sends makes the server answer 5xx
+            response.setStatus(HttpStatus.BAD_REQUEST_400);
+        }
         byte[] body = ("[ERROR] " + reason(code, message) + "\n").getBytes(StandardCharsets.UTF_8);
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, "text/plain");
