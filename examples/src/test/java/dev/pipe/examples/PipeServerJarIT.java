@@ -4,14 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -105,6 +113,182 @@ class PipeServerJarIT {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        }
+    }
+
+    /** Starts the jar with {@code flags} after {@code --port 0}; returns it once it prints where it serves. */
+    private static Running start(String... flags) throws IOException {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "--port", "0"));
+        command.addAll(List.of(flags));
+        Path log = Files.createTempFile("pipe-server", ".log");
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        Matcher matcher = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(line));
+        assertTrue(matcher.find(), "first line: " + line);
+        return new Running(process, Integer.parseInt(matcher.group(1)), log);
+    }
+
+    private record Running(Process process, int port, Path log) implements AutoCloseable {
+        String pipe(String path) {
+            return "http://127.0.0.1:" + port + "/api/v1/pipe/" + path;
+        }
+
+        long threads() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Long.parseLong(line.substring("Threads:".length()).trim());
+                }
+            }
+            throw new AssertionError("no thread count for " + process.pid());
+        }
+
+        String logText() throws IOException {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * 10,000 receivers waiting on distinct paths hold no thread each, and a new pipe completes at once beside them.
+     * The server runs in its own process (each side holds 10,000 sockets); its default of 1,000 waiting parties per
+     * address is lifted, since every receiver here comes from 127.0.0.1.
+     */
+    @Test
+    @Timeout(300)
+    void tenThousandWaitingReceiversHoldNoThreadAndANewPipeCompletesAtOnce() throws Exception {
+        int waiting = 10_000;
+        try (Running server = start("--max-waiting-per-client", "0")) {
+            long threadsBefore = server.threads();
+            List<SocketChannel> receivers = new ArrayList<>(waiting);
+            try {
+                for (int i = 0; i < waiting; i++) {
+                    SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
+                    channel.write(ByteBuffer.wrap(("GET /api/v1/pipe/waiting-" + i + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1)));
+                    receivers.add(channel);
+                }
+                // the last of them is in the server's registry: a sender completes its pipe
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpResponse<String> last = client.send(HttpRequest.newBuilder(URI.create(server.pipe("waiting-"
+                        + (waiting - 1)))).PUT(HttpRequest.BodyPublishers.ofString("last\n")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, last.statusCode(), last.body());
+                long threadsHeld = server.threads();
+
+                long start = System.nanoTime();
+                CompletableFuture<HttpResponse<String>> receiver = client.sendAsync(
+                        HttpRequest.newBuilder(URI.create(server.pipe("fresh"))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> sender = client.send(HttpRequest.newBuilder(URI.create(server.pipe("fresh")))
+                        .PUT(HttpRequest.BodyPublishers.ofString("fresh\n")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("fresh\n", receiver.get(30, TimeUnit.SECONDS).body());
+                double millis = (System.nanoTime() - start) / 1e6;
+                assertEquals(200, sender.statusCode());
+
+                int connected = 0;
+                ByteBuffer probe = ByteBuffer.allocate(1);
+                for (SocketChannel channel : receivers.subList(0, waiting - 1)) {
+                    channel.configureBlocking(false);
+                    if (channel.read(probe.clear()) == 0) {
+                        connected++;
+                    }
+                }
+                System.out.printf("waiting: %d receivers held; server threads %d before, %d while they wait; a new"
+                        + " pipe completed in %.1f ms%n", waiting, threadsBefore, threadsHeld, millis);
+                assertEquals(waiting - 1, connected, "every other receiver still waits");
+                // Jetty's pool may grow towards its bound (200) as the connections arrive, never per connection
+                assertTrue(threadsHeld < threadsBefore + 250, "threads: " + threadsBefore + " -> " + threadsHeld);
+                assertTrue(millis < 5_000, "a new pipe beside 10,000 waiting ones took " + millis + " ms");
+            } finally {
+                for (SocketChannel channel : receivers) {
+                    channel.close();
+                }
+            }
+        }
+    }
+
+    /** SIGTERM: new pipes get 503, a streaming pipe finishes within the grace period, then the server exits. */
+    @Test
+    void sigtermLetsAStreamingPipeFinishAndRefusesNewOnes() throws Exception {
+        try (Running server = start("--grace", "30s")) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            CompletableFuture<HttpResponse<String>> receiver = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create(server.pipe("streaming"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            try (Socket sender = new Socket("127.0.0.1", server.port())) {
+                OutputStream out = sender.getOutputStream();
+                out.write(("PUT /api/v1/pipe/streaming HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "6\r\nfirst\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                BufferedReader progress = new BufferedReader(new InputStreamReader(sender.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                for (String line = progress.readLine(); line != null && !line.contains("Start sending");
+                        line = progress.readLine()) {
+                    // until the pipe streams
+                }
+
+                server.process().destroy(); // SIGTERM
+                HttpResponse<String> refused = null;
+                for (int i = 0; i < 100 && (refused == null || refused.statusCode() != 503); i++) {
+                    // the hook starts at once, but on its own thread: ask until it refuses
+                    refused = client.send(HttpRequest.newBuilder(URI.create(server.pipe("new-" + i)))
+                            .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                }
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertEquals("[ERROR] The server is shutting down.\n", refused.body());
+
+                out.write("5\r\nlast\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertEquals("first\nlast\n", receiver.get(30, TimeUnit.SECONDS).body());
+            }
+            assertTrue(server.process().waitFor(30, TimeUnit.SECONDS), "the server exits after the grace period");
+            String log = server.logText();
+            assertTrue(log.contains("stopping: new pipes are refused") && log.contains("stopped"), log);
+        }
+    }
+
+    /** With --token-file, curl without a token gets 401, with one the transfer works, and the start line says so. */
+    @Test
+    void aTokenFileGatesThePipesForCurl() throws Exception {
+        Path tokens = Files.createTempFile("tokens", ".txt");
+        Files.writeString(tokens, "# the replay\nsre-7f3a send replay\nteam-91c2 receive replay\n");
+        try (Running server = start("--token-file", tokens.toString())) {
+            Process anonymous = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                    server.pipe("replay")).start();
+            assertEquals("401", new String(anonymous.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            Process receiver = new ProcessBuilder("curl", "-sS", "-H", "Authorization: Bearer team-91c2",
+                    server.pipe("replay")).start();
+            Process sender = new ProcessBuilder("curl", "-sS", "-T", "-", "-H", "Authorization: Bearer sre-7f3a",
+                    server.pipe("replay")).start();
+            sender.getOutputStream().write("the cascade\n".getBytes(StandardCharsets.UTF_8));
+            sender.getOutputStream().close();
+            assertEquals("the cascade\n", new String(receiver.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(sender.waitFor(30, TimeUnit.SECONDS) && sender.exitValue() == 0);
+            String log = server.logText();
+            assertTrue(log.contains("access: bearer tokens, 2 rules"), log);
+            assertTrue(!log.contains("sre-7f3a") && !log.contains("team-91c2"), "a token leaked into the log");
+        } finally {
+            Files.deleteIfExists(tokens);
+        }
+    }
+
+    @Test
+    void withoutATokenFileTheStartLineSaysTheServerIsOpen() throws Exception {
+        try (Running server = start()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(server.logText().contains("access: open to anyone who can reach it (no --token-file)"),
+                    server.logText());
         }
     }
 }
