@@ -280,6 +280,49 @@ class PagesBrowserTest {
         }
     }
 
+    // ---------------------------------------------------------------- hostile payloads
+
+    /**
+     * A sender's HTML, opened by a receiver in the browser on the server's own origin, runs no script: it arrives as
+     * {@code text/plain} and shows as text (PROTOCOL.md section 7).
+     */
+    @Test
+    void anHtmlPayloadOpensAsTextAndRunsNoScript(@TempDir Path dir) throws Exception {
+        Path html = dir.resolve("evil.html");
+        Files.writeString(html, "<html><head><title>innocent</title></head><body>"
+                + "<script>document.title = 'pwned'; document.body.setAttribute('data-pwned', '1');</script>"
+                + "<p>hello</p></body></html>\n");
+        Process sender = start("curl", "-sS", "-T", html.toString(), "-H", "Content-Type: text/html; charset=utf-8",
+                pipes + "/hostile-html");
+        browser.get(pipes + "/hostile-html");
+        String shown = browser.findElement(By.tagName("body")).getText();
+        assertTrue(shown.contains("<script>document.title = 'pwned'"), "the page shows the HTML as text: " + shown);
+        assertTrue(!"pwned".equals(browser.getTitle()) && !"innocent".equals(browser.getTitle()),
+                "the HTML was not rendered: title '" + browser.getTitle() + "'");
+        assertTrue(browser.findElements(By.cssSelector("[data-pwned]")).isEmpty(), "no script ran");
+        assertExit(sender);
+    }
+
+    /**
+     * An SVG renders as an image but its script does not run: receivers get {@code Content-Security-Policy: sandbox}
+     * and {@code nosniff}.
+     */
+    @Test
+    void anSvgPayloadRendersButRunsNoScript(@TempDir Path dir) throws Exception {
+        Path svg = dir.resolve("evil.svg");
+        Files.writeString(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"100\">"
+                + "<title>safe</title><rect width=\"100\" height=\"100\" fill=\"teal\"/>"
+                + "<script>document.title = 'pwned'; document.documentElement.setAttribute('data-pwned', '1');"
+                + "</script></svg>\n");
+        Process sender = start("curl", "-sS", "-T", svg.toString(), "-H", "Content-Type: image/svg+xml",
+                pipes + "/hostile-svg");
+        browser.get(pipes + "/hostile-svg");
+        assertEquals("safe", browser.getTitle(), "the SVG was rendered as SVG, and its script did not rename it");
+        assertTrue(browser.findElements(By.cssSelector("[data-pwned]")).isEmpty(), "no script ran");
+        assertTrue(!browser.findElements(By.tagName("rect")).isEmpty(), "the SVG's shapes are there");
+        assertExit(sender);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Process start(String... command) throws IOException {
