@@ -40,7 +40,9 @@ class MainTest {
         assertEquals(0, status);
         for (String flag : new String[] {"--host", "--port", "--path-prefix", "--join-timeout", "--idle-timeout",
                 "--max-receivers", "--slow-receiver", "--chunk-size", "PIPE_CHUNK_SIZE", "--window", "PIPE_WINDOW", "PIPE_HOST", "PIPE_PORT", "PIPE_PATH_PREFIX", "PIPE_JOIN_TIMEOUT",
-                "PIPE_IDLE_TIMEOUT", "PIPE_MAX_RECEIVERS", "PIPE_SLOW_RECEIVER"}) {
+                "PIPE_IDLE_TIMEOUT", "PIPE_MAX_RECEIVERS", "PIPE_SLOW_RECEIVER", "--max-pipes", "PIPE_MAX_PIPES",
+                "--max-waiting-per-client", "PIPE_MAX_WAITING_PER_CLIENT", "--token-file", "PIPE_TOKEN_FILE",
+                "--grace", "PIPE_GRACE", "--trust-forwarded", "PIPE_TRUST_FORWARDED"}) {
             assertTrue(help.contains(flag), () -> flag + " missing from --help:\n" + help);
         }
     }
@@ -49,6 +51,8 @@ class MainTest {
     void badFlagsAreOneLineUsageErrors() throws Exception {
         for (String[] args : new String[][] {{"--port", "x"}, {"--port", "70000"}, {"--join-timeout", "5 minutes"},
                 {"--max-receivers", "257"}, {"--slow-receiver", "drop"}, {"--chunk-size", "1k"}, {"--chunk-size", "lots"}, {"--window", "3"}, {"--path-prefix", "api"}, {"--nope"},
+                {"--max-pipes", "0"}, {"--max-waiting-per-client", "-1"}, {"--token-file", "no/such/file"},
+                {"--grace", "soon"}, {"--trust-forwarded", "yes"},
                 {"--port"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = Main.run(args, Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -58,6 +62,20 @@ class MainTest {
                     message);
             assertEquals(1, message.lines().count(), message);
         }
+    }
+
+    @Test
+    void aTokenFileThatIsNotRulesStopsTheStartWithItsLineButNotItsToken(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path tokens = dir.resolve("tokens");
+        java.nio.file.Files.writeString(tokens, "good-secret send /\nbad-secret write /\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"--port", "0", "--token-file", tokens.toString()}, Map.of(), System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, message);
+        assertEquals("pipe-server: --token-file: line 2: ROLE must be send, receive or both, not 'write'"
+                + System.lineSeparator(), message);
     }
 
     @Test
@@ -72,6 +90,17 @@ class MainTest {
         assertEquals(SlowReceiverPolicy.block(), defaults.config().slowReceiver());
         assertEquals(256 * 1024, defaults.config().chunkSize());
         assertEquals(1, defaults.config().window());
+        assertEquals(20_000, defaults.config().maxPipes());
+        assertEquals(1000, defaults.config().maxWaitingPerClient());
+        assertEquals(null, defaults.tokenFile(), "open unless a token file is given");
+        assertEquals(Duration.ofSeconds(30), defaults.grace());
+        assertEquals(false, defaults.trustForwarded());
+        ServerOptions limits = ServerOptions.parse(new String[] {"--max-pipes", "50", "--max-waiting-per-client", "0",
+                "--grace", "2m", "--trust-forwarded", "true"}, Map.of());
+        assertEquals(50, limits.config().maxPipes());
+        assertEquals(0, limits.config().maxWaitingPerClient(), "0: no limit");
+        assertEquals(Duration.ofMinutes(2), limits.grace());
+        assertEquals(true, limits.trustForwarded());
         assertEquals(2, ServerOptions.parse(new String[] {"--window", "2"}, Map.of()).config().window());
         assertEquals(1024 * 1024, ServerOptions.parse(new String[] {"--chunk-size", "1m"}, Map.of()).config().chunkSize());
 
