@@ -123,6 +123,9 @@ public final class EmbedExample {
             Cookie cookie = new Cookie("portal-session", session);
             cookie.setHttpOnly(true);
             cookie.setPath("/");
+            // not sent with requests from other sites' pages: a page elsewhere cannot send into the team's pipes as
+            // the signed-in user (behind TLS, also setSecure(true))
+            cookie.setAttribute("SameSite", "Strict");
             response.addCookie(cookie);
             response.setContentType("text/plain");
             response.getWriter().println("signed in as " + user);

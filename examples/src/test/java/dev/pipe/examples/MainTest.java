@@ -74,7 +74,7 @@ class MainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(2, status, message);
-        assertEquals("pipe-server: --token-file: line 2: ROLE must be send, receive or both, not 'write'"
+        assertEquals("pipe-server: --token-file: line 2: the second field (ROLE) must be send, receive or both"
                 + System.lineSeparator(), message);
     }
 

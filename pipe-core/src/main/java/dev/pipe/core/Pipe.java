@@ -610,22 +610,17 @@ final class Pipe {
 
     /** Fails the pipe because the registry is draining, if it is still waiting (a streaming pipe goes on). */
     void shutdownIfWaiting() {
-        synchronized (lock) {
-            if (state != PipeState.WAITING) {
-                return;
-            }
-            end(PipeState.FAILED, new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down."));
-            if (!claimDrain()) {
-                return;
-            }
-        }
-        drain();
+        shutdown(true);
     }
 
     /** Fails the pipe because the registry is closing. */
     void shutdown() {
+        shutdown(false);
+    }
+
+    private void shutdown(boolean onlyIfWaiting) {
         synchronized (lock) {
-            if (state.isTerminal()) {
+            if (state.isTerminal() || (onlyIfWaiting && state != PipeState.WAITING)) {
                 return;
             }
             end(PipeState.FAILED, new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down."));

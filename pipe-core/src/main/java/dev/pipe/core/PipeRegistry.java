@@ -96,24 +96,7 @@ public final class PipeRegistry implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(port, "port");
-        checkReceivers(receivers);
-        for (;;) {
-            Pipe pipe = open(key, receivers);
-            SenderParty party = new SenderParty(pipe, port, info, client);
-            boolean joined;
-            try {
-                joined = pipe.joinSender(party, receivers);
-            } catch (PipeException refused) {
-                pipe.abandonIfEmpty(); // a pipe this party just made, and may not wait in: leave nothing behind
-                throw refused;
-            }
-            if (joined) {
-                return party;
-            }
-            if (pipes.remove(key, pipe)) {
-                open.decrementAndGet();
-            }
-        }
+        return attach(key, receivers, pipe -> new SenderParty(pipe, port, info, client), Pipe::joinSender);
     }
 
     /** Adds a receiver of pipe {@code key} from a client the adapter does not name; as the method below. */
@@ -133,13 +116,24 @@ public final class PipeRegistry implements AutoCloseable {
             throws PipeException {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(port, "port");
+        return attach(key, receivers, pipe -> new ReceiverParty(pipe, port, client), Pipe::joinReceiver);
+    }
+
+    /** How a party joins its pipe: {@link Pipe#joinSender} or {@link Pipe#joinReceiver}. */
+    @FunctionalInterface
+    private interface Join<P> {
+        boolean join(Pipe pipe, P party, int receivers) throws PipeException;
+    }
+
+    private <P> P attach(PipeKey key, int receivers, java.util.function.Function<Pipe, P> newParty, Join<P> join)
+            throws PipeException {
         checkReceivers(receivers);
         for (;;) {
             Pipe pipe = open(key, receivers);
-            ReceiverParty party = new ReceiverParty(pipe, port, client);
+            P party = newParty.apply(pipe);
             boolean joined;
             try {
-                joined = pipe.joinReceiver(party, receivers);
+                joined = join.join(pipe, party, receivers);
             } catch (PipeException refused) {
                 pipe.abandonIfEmpty(); // a pipe this party just made, and may not wait in: leave nothing behind
                 throw refused;
@@ -147,9 +141,7 @@ public final class PipeRegistry implements AutoCloseable {
             if (joined) {
                 return party;
             }
-            if (pipes.remove(key, pipe)) {
-                open.decrementAndGet();
-            }
+            forget(pipe); // terminal, and perhaps not forgotten yet: make way for a new one
         }
     }
 
@@ -158,21 +150,32 @@ public final class PipeRegistry implements AutoCloseable {
             throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
         }
         Pipe pipe;
+        boolean[] created = new boolean[1];
         try {
             pipe = pipes.computeIfAbsent(key, k -> {
                 if (open.incrementAndGet() > config.maxPipes()) {
                     open.decrementAndGet();
                     throw new Full();
                 }
-                return new Pipe(k, receivers, config, scheduler, observer, waiting, this::forget);
+                try {
+                    Pipe made = new Pipe(k, receivers, config, scheduler, observer, waiting, this::forget);
+                    created[0] = true;
+                    return made;
+                } catch (RuntimeException | Error failed) {
+                    open.decrementAndGet(); // nothing entered the map: its place is free again
+                    throw failed;
+                }
             });
         } catch (Full full) {
             throw new PipeException(Reason.TOO_MANY_PIPES, "The server holds as many pipes as it may ("
                     + config.maxPipes() + "): try again later.");
         }
         if (closed || draining) {
-            // close() may have run between the check above and the creation: leave nothing behind it
-            pipe.shutdown();
+            // drain() or close() ran between the check above and now. A pipe this call made has no party yet: leave
+            // nothing behind. One that was there is theirs to end (close) or to let finish (drain), not ours.
+            if (created[0]) {
+                pipe.abandonIfEmpty();
+            }
             throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
         }
         return pipe;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -25,14 +24,16 @@ import org.slf4j.LoggerFactory;
  * c3d2e1f09a7b0b8a3f6d2c1e4975a8b6 both     /
  * </pre>
  *
- * ROLE is {@code send}, {@code receive} or {@code both}; PATH-PREFIX is what the pipe's path must start with
- * ({@code /} or an empty prefix: every pipe; a leading {@code /} is ignored). {@code #} starts a comment. A token may
- * have several rules. A request without a token is {@code UNAUTHENTICATED}; a token that no rule allows for the role
+ * ROLE is {@code send}, {@code receive} or {@code both}; PATH-PREFIX names the pipes, by whole path segments:
+ * {@code incidents/} or {@code incidents} is the pipe {@code incidents} and every pipe under {@code incidents/}, never
+ * {@code incidents-old}; {@code /} is every pipe; a leading {@code /} is ignored. {@code #} starts a comment. A token
+ * may have several rules. A request without a token is {@code UNAUTHENTICATED}; a token that no rule allows for the role
  * and path is {@code DENY}. Tokens are kept only as SHA-256 digests and compared in constant time, every rule every
  * time, so that timing tells nothing of which token or rule matched.
  *
- * <p>{@link #watch} re-reads the file when it changes; a change that does not parse leaves the rules as they were,
- * with a warning in the log (which never shows a token).
+ * <p>{@link #watch} re-reads the file when its content changes (compared by digest, so a change that keeps the
+ * file's size and time is seen too); a change that does not parse, or a file that cannot be read (deleted, say),
+ * leaves the rules as they were, with a warning in the log, which never shows a line's fields.
  */
 public final class TokenFile implements AccessPolicy {
 
@@ -43,12 +44,9 @@ public final class TokenFile implements AccessPolicy {
 
     private final Path file;
     private volatile List<Rule> rules;
-    private volatile Stamp loaded;
+    private volatile byte[] loaded;   // the digest of the content last read, or null after a failed read
 
-    private record Stamp(long modified, long size) {
-    }
-
-    private TokenFile(Path file, List<Rule> rules, Stamp loaded) {
+    private TokenFile(Path file, List<Rule> rules, byte[] loaded) {
         this.file = file;
         this.rules = rules;
         this.loaded = loaded;
@@ -62,8 +60,8 @@ public final class TokenFile implements AccessPolicy {
      */
     public static TokenFile load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        Stamp stamp = stamp(file);
-        return new TokenFile(file, parse(Files.readAllLines(file, StandardCharsets.UTF_8)), stamp);
+        byte[] content = Files.readAllBytes(file);
+        return new TokenFile(file, parse(lines(content)), sha256(content));
     }
 
     /** The number of rules in force. */
@@ -84,19 +82,19 @@ public final class TokenFile implements AccessPolicy {
             // every rule, no early exit: the time taken does not depend on which rule matched
             boolean same = MessageDigest.isEqual(digest, rule.digest);
             boolean may = role == Role.SEND ? rule.send : rule.receive;
-            allowed |= same & may & path.startsWith(rule.prefix);
+            allowed |= same & may & under(path, rule.prefix);
         }
         return allowed ? Decision.ALLOW : Decision.DENY;
     }
 
     /**
-     * Re-reads the file if its modification time or size changed since it was last read; true when the rules
-     * changed. A file that cannot be read or parsed leaves the rules as they were (logged once per change).
+     * Re-reads the file if its content changed since it was last read; true when the rules changed. A file that
+     * cannot be read or parsed leaves the rules as they were (logged once per change).
      */
     public boolean reloadIfChanged() {
-        Stamp now;
+        byte[] content;
         try {
-            now = stamp(file);
+            content = Files.readAllBytes(file);
         } catch (IOException e) {
             if (loaded != null) {
                 LOG.warn("token file cannot be read ({}); keeping its {} rules", e.getClass().getSimpleName(),
@@ -105,16 +103,17 @@ public final class TokenFile implements AccessPolicy {
             }
             return false;
         }
-        if (now.equals(loaded)) {
+        byte[] digest = sha256(content);
+        if (loaded != null && MessageDigest.isEqual(digest, loaded)) {
             return false;
         }
-        loaded = now;
+        loaded = digest;
         try {
-            List<Rule> read = parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+            List<Rule> read = parse(lines(content));
             rules = read;
             LOG.info("token file re-read: {} rules", read.size());
             return true;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             LOG.warn("token file not re-read, keeping its {} rules: {}", rules.size(), e.getMessage());
             return false;
         }
@@ -160,23 +159,35 @@ public final class TokenFile implements AccessPolicy {
                     send = true;
                     receive = true;
                 }
-                default -> throw new IllegalArgumentException("line " + (i + 1) + ": ROLE must be send, receive or"
-                        + " both, not '" + fields[1] + "'");
+                // the field is not shown: in a line whose columns are swapped, it may be a token
+                default -> throw new IllegalArgumentException("line " + (i + 1) + ": the second field (ROLE) must"
+                        + " be send, receive or both");
             }
             String prefix = fields[2].startsWith("/") ? fields[2].substring(1) : fields[2];
+            if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+                prefix = prefix + "/";
+            }
             rules.add(new Rule(sha256(fields[0]), send, receive, prefix));
         }
         return List.copyOf(rules);
     }
 
-    private static Stamp stamp(Path file) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size());
+    /** Is {@code path} the pipe {@code prefix} names (which ends with "/", or is empty: every pipe) or under it? */
+    private static boolean under(String path, String prefix) {
+        return path.startsWith(prefix) || (path.length() == prefix.length() - 1 && prefix.startsWith(path));
+    }
+
+    private static List<String> lines(byte[] content) {
+        return new String(content, StandardCharsets.UTF_8).lines().toList();
     }
 
     private static byte[] sha256(String token) {
+        return sha256(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

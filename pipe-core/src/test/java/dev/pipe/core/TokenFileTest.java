@@ -54,6 +54,18 @@ class TokenFileTest {
     }
 
     @Test
+    void aPrefixNamesWholePathSegments() throws Exception {
+        TokenFile tokens = load("t send replay\nu send team/a/\n");
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "replay", "t"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "replay/today", "t"));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "replay-secret", "t"), "not a segment of replay");
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "replayX/1", "t"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "team/a", "u"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "team/a/b", "u"));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "team/ab", "u"));
+    }
+
+    @Test
     void noTokenIsUnauthenticatedAndAnUnknownOneIsDenied() throws Exception {
         TokenFile tokens = load(RULES);
         assertEquals(Decision.UNAUTHENTICATED, check(tokens, Role.SEND, "incidents/x", null));
@@ -71,7 +83,11 @@ class TokenFileTest {
         assertEquals("line 2: expected TOKEN ROLE PATH-PREFIX, found 2 field(s)", fields.getMessage());
         IllegalArgumentException role = assertThrows(IllegalArgumentException.class,
                 () -> load("secret-two write /\n"));
-        assertEquals("line 1: ROLE must be send, receive or both, not 'write'", role.getMessage());
+        assertEquals("line 1: the second field (ROLE) must be send, receive or both", role.getMessage());
+        IllegalArgumentException swapped = assertThrows(IllegalArgumentException.class,
+                () -> load("both secret-three /\n"));
+        assertFalse(swapped.getMessage().contains("secret"), "a token in the wrong column is not shown: "
+                + swapped.getMessage());
         assertFalse(fields.getMessage().contains("secret") || role.getMessage().contains("secret"));
     }
 
@@ -89,6 +105,11 @@ class TokenFileTest {
         TokenFile tokens = TokenFile.load(file);
         assertFalse(tokens.reloadIfChanged(), "unchanged");
 
+        write(file, "new-token both /\n", 1);
+        assertTrue(tokens.reloadIfChanged());
+        write(file, "nEw-token both /\n", 1);
+        assertTrue(tokens.reloadIfChanged(), "same size, same time, another token: seen");
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "nEw-token"));
         write(file, "new-token both /\n", 1);
         assertTrue(tokens.reloadIfChanged());
         assertEquals(Decision.DENY, check(tokens, Role.SEND, "a", "old-token"));
@@ -139,9 +160,9 @@ class TokenFileTest {
         assertThrows(IllegalArgumentException.class, () -> AccessPolicy.refusal(Decision.ALLOW, Role.SEND));
     }
 
-    /** Writes {@code text} and moves its modification time on, so that the change shows whatever the clock. */
+    /** Writes {@code text} and sets its modification time back to one fixed instant: only the content tells. */
     private static void write(Path file, String text, int step) throws IOException {
         Files.writeString(file, text);
-        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(step)));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
     }
 }

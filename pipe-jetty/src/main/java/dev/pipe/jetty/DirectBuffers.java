@@ -1,5 +1,6 @@
 package dev.pipe.jetty;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,14 +29,23 @@ final class DirectBuffers {
         return size;
     }
 
-    /** A cleared buffer of {@link #size()} bytes, the caller's own until it gives it back. */
-    ByteBuffer acquire() {
-        lent.incrementAndGet();
+    /**
+     * A cleared buffer of {@link #size()} bytes, the caller's own until it gives it back.
+     *
+     * @throws IOException when the JVM has no direct memory left for it (its transfer fails, the server goes on)
+     */
+    ByteBuffer acquire() throws IOException {
         ByteBuffer buffer = idle.poll();
         if (buffer == null) {
-            return ByteBuffer.allocateDirect(size);
+            try {
+                buffer = ByteBuffer.allocateDirect(size);
+            } catch (OutOfMemoryError full) {
+                throw new IOException("no direct memory left for a " + size + "-byte chunk", full);
+            }
+        } else {
+            idleCount.decrementAndGet();
         }
-        idleCount.decrementAndGet();
+        lent.incrementAndGet();
         return buffer.clear();
     }
 

@@ -114,7 +114,7 @@ public class PipeServlet extends HttpServlet {
         switch (request.getMethod()) {
             case "GET" -> receive(request, response);
             case "PUT", "POST" -> send(request, response);
-            case "OPTIONS" -> Cors.preflight(request, response);
+            case "OPTIONS" -> Cors.preflight(request, response, access != AccessPolicy.OPEN);
             default -> {
                 response.setHeader("Allow", Responses.ALLOW);
                 Responses.sendError(response, 405, "Unsupported method: " + request.getMethod() + ".");

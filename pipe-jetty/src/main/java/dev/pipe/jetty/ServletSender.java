@@ -22,8 +22,9 @@ import org.eclipse.jetty.ee10.servlet.HttpInput;
  * wrapped it). With a window of two ({@link dev.pipe.core.PipeConfig#window()}) the next chunk is read while the
  * current one is being written: the pipe then holds two chunks, one in flight to the receivers (who are never more
  * than that one chunk apart) and one read ahead. With a window of one, the next is read once the current one is
- * released. While the pipe waits, the sender reads its first chunk ahead, so that a client that leaves early is
- * noticed.
+ * released. While the pipe waits, the sender reads ahead a little, so that a client that leaves early is noticed:
+ * a plain body's first {@value #EARLY} bytes into a small heap buffer (a waiting sender holds no pooled chunk), a
+ * form's into its array.
  *
  * <p>The payload is the whole body, or, for a {@code multipart/form-data} body (an HTML form), the first file part
  * of it, picked out by a {@link MultipartDecoder} as regions of the same buffer, without a copy. A form's sender
@@ -47,6 +48,9 @@ final class ServletSender implements SenderPort, ReadListener {
     private final DirectBuffers pool;
     private final boolean readAhead;  // window 2: read the next chunk while the current one is written
     private final Object lock = new Object();
+
+    /** How much of a plain body is read ahead while the pipe waits. */
+    static final int EARLY = 16 * 1024;
 
     /** How much of a form may come before its file: fields and preamble are read and forgotten, but not forever. */
     static final long MAX_BEFORE_PAYLOAD = 1024 * 1024;
@@ -72,6 +76,7 @@ final class ServletSender implements SenderPort, ReadListener {
                                    // (when direct: only while lent; then it becomes filling or spare)
     private ByteBuffer filling;    // when direct: the chunk being read into, from the pool at the first read
     private ByteBuffer spare;      // when direct, window 2: a chunk come back while the next was being read
+    private ByteBuffer early;      // when direct, while the pipe waits: what is read ahead (heap, EARLY bytes)
     private int payloadFrom;       // the payload found and not yet lent: [payloadFrom, payloadTo)
     private int payloadTo;
 
@@ -257,7 +262,7 @@ final class ServletSender implements SenderPort, ReadListener {
                 try {
                     if (payloadTo > payloadFrom) {
                         if (!demanded || sender == null || lent) {
-                            if (eof || filled == capacity) {
+                            if (eof || filled >= readAheadLimit()) {
                                 return; // demand will come
                             }
                             // read ahead behind the payload: while the pipe waits, so that a client that leaves
@@ -268,6 +273,7 @@ final class ServletSender implements SenderPort, ReadListener {
                             lent = true;
                             if (direct != null) {
                                 // the bytes are in a direct chunk already: lend it as it is
+                                promoteEarly();
                                 lending = chunk = filling.flip();
                                 filling = spare;
                                 spare = null;
@@ -365,17 +371,27 @@ final class ServletSender implements SenderPort, ReadListener {
     /** Reads what is there into the free end of the buffer; under the lock. */
     private Answer read() throws IOException {
         if (direct != null) {
-            if (filling == null) {
-                filling = pool.acquire(); // the first read, or the next chunk's while one is lent (window 2)
+            ByteBuffer into;
+            if (!started) {
+                if (early == null) {
+                    early = ByteBuffer.allocate(Math.min(EARLY, capacity));
+                }
+                into = early;
+            } else {
+                promoteEarly();
+                if (filling == null) {
+                    filling = pool.acquire(); // the first read, or the next chunk's while one is lent (window 2)
+                }
+                into = filling;
             }
             if (!ready()) {
                 return Answer.WAIT;
             }
-            int read = direct.read(filling);
+            int read = direct.read(into);
             if (read < 0) {
                 return ended();
             }
-            filled = filling.position();
+            filled = into.position();
             return Answer.NONE;
         }
         if (filled == array.length) {
@@ -425,6 +441,26 @@ final class ServletSender implements SenderPort, ReadListener {
         } catch (IllegalStateException callbackPending) {
             return false;
         }
+    }
+
+    /** The most bytes read ahead of demand: a little while the pipe waits, a chunk once it streams; under the lock. */
+    private int readAheadLimit() {
+        return direct != null && !started ? Math.min(EARLY, capacity) : capacity;
+    }
+
+    /**
+     * Moves what was read ahead while the pipe waited into the direct chunk, once it streams; under the lock. The
+     * chunk is empty then (nothing is read into it before), so the bytes keep their order.
+     */
+    private void promoteEarly() throws IOException {
+        if (early == null) {
+            return;
+        }
+        if (filling == null) {
+            filling = pool.acquire();
+        }
+        filling.put(early.flip());
+        early = null;
     }
 
     /** The request body has been read to its end; under the lock. */

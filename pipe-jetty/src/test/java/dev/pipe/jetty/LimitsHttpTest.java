@@ -147,6 +147,13 @@ class LimitsHttpTest {
             assertError(get(server, "elsewhere", "Authorization", "Bearer team"), 403,
                     "Your token may not receive from this pipe.");
             assertEquals(0, server.registry().size(), "no refused party opened a pipe");
+            try (RawHttp preflight = RawHttp.connect(server)) {
+                preflight.request("OPTIONS", TestServer.PREFIX + "/incidents/today", "Origin: https://portal.example",
+                        "Access-Control-Request-Method: PUT", "Access-Control-Request-Headers: authorization");
+                assertEquals(200, preflight.head().status(), "a preflight needs no token");
+                assertEquals("Content-Type, Content-Disposition, X-Piping, Authorization",
+                        preflight.head().header("Access-Control-Allow-Headers"), "a page may send its token");
+            }
 
             // a refused sender does not disturb a waiting receiver
             HttpRequest allowedGet = HttpRequest.newBuilder(server.uri("incidents/today"))
