@@ -130,23 +130,7 @@ class ChurnHttpTest {
                 StreamingReceiver.Result cut = receiver.await();
                 assertNotNull(cut.failure(), "a cut-off receiver of " + path + " must see an error");
             }
-            case RECEIVER_ABORTS -> {
-                StreamingReceiver stays = StreamingReceiver.start(server, path, 2, true);
-                RawHttp leaves = RawHttp.get(server, path + "?n=2");
-                server.awaitReceivers(path, 2);
-                try (RawHttp sender = RawHttp.putChunked(server, path + "?n=2")) {
-                    sender.chunk(payload);
-                    assertEquals(200, leaves.head().status());
-                    leaves.reset();
-                    sender.chunk(payload);
-                    sender.lastChunk();
-                    sender.body().drainInto(null);
-                }
-                byte[] both = new byte[payload.length * 2];
-                System.arraycopy(payload, 0, both, 0, payload.length);
-                System.arraycopy(payload, 0, both, payload.length, payload.length);
-                assertArrayEquals(both, stays.await().assertOk().bytes(), "the receiver that stayed, on " + path);
-            }
+            case RECEIVER_ABORTS -> ReadCallbackHttpTest.oneLeavesBetweenTwoChunks(server, path, payload);
             case EXPIRES -> {
                 try (RawHttp receiver = RawHttp.get(server, path)) {
                     assertEquals(504, receiver.head().status(), "a lone receiver of " + path + " expires");

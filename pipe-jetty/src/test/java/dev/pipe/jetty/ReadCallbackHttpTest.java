@@ -23,24 +23,30 @@ class ReadCallbackHttpTest {
         PipeConfig config = PipeConfig.defaults().withChunkSize(16 * 1024).withJoinTimeout(Duration.ofSeconds(10));
         try (TestServer server = TestServer.start(config)) {
             for (int i = 0; i < ROUNDS; i++) {
-                String path = "r" + i;
-                byte[] payload = TestData.logLines(i, 14100);
-                StreamingReceiver stays = StreamingReceiver.start(server, path, 2, true);
-                RawHttp leaves = RawHttp.get(server, path + "?n=2");
-                server.awaitReceivers(path, 2);
-                try (RawHttp sender = RawHttp.putChunked(server, path + "?n=2")) {
-                    sender.chunk(payload);
-                    assertEquals(200, leaves.head().status());
-                    leaves.reset();
-                    sender.chunk(payload);
-                    sender.lastChunk();
-                    sender.body().drainInto(null);
-                }
-                byte[] both = new byte[payload.length * 2];
-                System.arraycopy(payload, 0, both, 0, payload.length);
-                System.arraycopy(payload, 0, both, payload.length, payload.length);
-                assertArrayEquals(both, stays.await().assertOk().bytes(), "iteration " + i);
+                oneLeavesBetweenTwoChunks(server, "r" + i, TestData.logLines(i, 14100));
             }
         }
+    }
+
+    /**
+     * Two receivers of {@code path}; after the first chunk of {@code payload}, one hangs up (a reset), and the sender
+     * sends the payload again: the one that stays gets both, exactly.
+     */
+    static void oneLeavesBetweenTwoChunks(TestServer server, String path, byte[] payload) throws Exception {
+        StreamingReceiver stays = StreamingReceiver.start(server, path, 2, true);
+        RawHttp leaves = RawHttp.get(server, path + "?n=2");
+        server.awaitReceivers(path, 2);
+        try (RawHttp sender = RawHttp.putChunked(server, path + "?n=2")) {
+            sender.chunk(payload);
+            assertEquals(200, leaves.head().status());
+            leaves.reset();
+            sender.chunk(payload);
+            sender.lastChunk();
+            sender.body().drainInto(null);
+        }
+        byte[] both = new byte[payload.length * 2];
+        System.arraycopy(payload, 0, both, 0, payload.length);
+        System.arraycopy(payload, 0, both, payload.length, payload.length);
+        assertArrayEquals(both, stays.await().assertOk().bytes(), "the receiver that stayed, on " + path);
     }
 }
