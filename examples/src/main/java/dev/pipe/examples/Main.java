@@ -95,7 +95,7 @@ public final class Main {
      * @throws UsageException when the token file cannot be read or a line of it is not a rule
      */
     static Server start(ServerOptions options, PrintStream out) throws Exception {
-        Server server = new Server();
+        Server server = new Server(PipeServers.threadPool());
         ServerConnector connector = PipeServers.connector(server, options.host(), options.port(),
                 options.trustForwarded());
         server.addConnector(connector);

@@ -205,8 +205,10 @@ class PipeServerJarIT {
                 System.out.printf("waiting: %d receivers held; server threads %d before, %d while they wait; a new"
                         + " pipe completed in %.1f ms%n", waiting, threadsBefore, threadsHeld, millis);
                 assertEquals(waiting - 1, connected, "every other receiver still waits");
-                // Jetty's pool may grow towards its bound (200) as the connections arrive, never per connection
-                assertTrue(threadsHeld < threadsBefore + 250, "threads: " + threadsBefore + " -> " + threadsHeld);
+                // the pool may grow to its bound (PipeServers.maxThreads()) as the connections arrive, never per
+                // connection
+                assertTrue(threadsHeld <= threadsBefore + dev.pipe.jetty.PipeServers.maxThreads(),
+                        "threads: " + threadsBefore + " -> " + threadsHeld);
                 assertTrue(millis < 5_000, "a new pipe beside 10,000 waiting ones took " + millis + " ms");
             } finally {
                 for (SocketChannel channel : receivers) {

@@ -7,6 +7,7 @@ import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Puts a {@link PipeServlet} on Jetty: {@link #mount} into an application's own context, or {@link #server} for a
@@ -61,7 +62,7 @@ public final class PipeServers {
 
     /** A server listening on {@code host:port} (port 0: any free port) with {@code servlet} at {@code pathPrefix}. */
     public static Server server(String host, int port, String pathPrefix, PipeServlet servlet) {
-        Server server = new Server();
+        Server server = new Server(threadPool());
         server.addConnector(connector(server, host, port, false));
         ServletContextHandler context = new ServletContextHandler("/");
         mount(context, pathPrefix, servlet);
@@ -96,6 +97,23 @@ public final class PipeServers {
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
         connector.setIdleTimeout(CONNECTION_IDLE_MS);
         return connector;
+    }
+
+    /**
+     * A thread pool for a server of pipes: at most {@link #maxThreads()} threads. Nothing on a pipe blocks a thread,
+     * so a few per core keep every core busy; Jetty's default bound (200) only let the pool grow with every burst of
+     * connections (10,000 waiting receivers arriving at once took it from 28 to 224 threads and 5 kB more resident
+     * memory per connection), with no gain in throughput, latency or skew (docs/BENCHMARKS.md).
+     */
+    public static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(maxThreads(), Math.min(8, maxThreads()));
+        pool.setName("pipe");
+        return pool;
+    }
+
+    /** 32, or 8 per core on a machine with more than four. */
+    public static int maxThreads() {
+        return Math.max(32, 8 * Runtime.getRuntime().availableProcessors());
     }
 
     /** The most bytes of a request line and headers together. */
