@@ -202,6 +202,72 @@ public final class PipeRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * A place held on the server for a party that is not on a pipe yet (a form's sender, reading up to its file's
+     * headers, which its receivers are to get): it counts as a pipe toward {@link PipeConfig#maxPipes()} and as a
+     * waiting party of its client toward {@link PipeConfig#maxWaitingPerClient()}, and it expires with the join
+     * window. Release it before the party joins its pipe; whoever releases it first (the party, or the expiry) wins.
+     */
+    public final class Hold implements AutoCloseable {
+
+        private final WaitingCounts.Ticket ticket;
+        private final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(
+                true);
+        private volatile Cancellable expiry = Cancellable.NONE;
+
+        private Hold(WaitingCounts.Ticket ticket) {
+            this.ticket = ticket;
+        }
+
+        /** Gives the place back; true for the call that did, false when it was given back already (or expired). */
+        public boolean release() {
+            if (!held.compareAndSet(true, false)) {
+                return false;
+            }
+            expiry.cancel();
+            ticket.release();
+            open.decrementAndGet();
+            return true;
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+
+    /**
+     * Holds a place for a party of {@code client} that is not on a pipe yet; {@code onExpired} runs (on the
+     * scheduler's thread) if the hold is still held when the join window ends.
+     *
+     * @throws PipeException {@code SHUTTING_DOWN}, {@code TOO_MANY_PIPES} or {@code TOO_MANY_WAITING}, as a new pipe
+     */
+    public Hold hold(String client, Runnable onExpired) throws PipeException {
+        Objects.requireNonNull(onExpired, "onExpired");
+        if (closed || draining) {
+            throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
+        }
+        if (open.incrementAndGet() > config.maxPipes()) {
+            open.decrementAndGet();
+            throw new PipeException(Reason.TOO_MANY_PIPES, "The server holds as many pipes as it may ("
+                    + config.maxPipes() + "): try again later.");
+        }
+        WaitingCounts.Ticket ticket;
+        try {
+            ticket = waiting.acquire(client);
+        } catch (PipeException refused) {
+            open.decrementAndGet();
+            throw refused;
+        }
+        Hold hold = new Hold(ticket);
+        hold.expiry = scheduler.schedule(() -> {
+            if (hold.release()) {
+                onExpired.run();
+            }
+        }, config.joinTimeout());
+        return hold;
+    }
+
     /** The parties {@code client} has waiting in pipes not yet established. */
     public int waiting(String client) {
         return waiting.waiting(client);

@@ -166,6 +166,54 @@ class LimitsTest {
         }
     }
 
+    // ---------------------------------------------------------------- holds (a form's sender before its pipe)
+
+    @Test
+    void aHoldCountsAsAPipeAndAsAWaitingPartyUntilReleased() throws PipeException {
+        List<String> expired = new java.util.ArrayList<>();
+        PipeRegistry.Hold hold = h.registry.hold(ALICE, () -> expired.add("alice"));
+        assertEquals(1, h.registry.waiting(ALICE));
+        receiver("a", 1, ALICE);
+        assertEquals(Reason.TOO_MANY_WAITING, assertThrows(PipeException.class, () -> receiver("b", 1, ALICE))
+                .reason(), "the hold and the receiver are her two");
+        receiver("b", 1, BOB);
+        assertEquals(Reason.TOO_MANY_PIPES, assertThrows(PipeException.class, () -> receiver("c", 1, BOB)).reason(),
+                "two pipes and the hold are the server's three");
+        assertEquals(Reason.TOO_MANY_PIPES, assertThrows(PipeException.class, () -> h.registry.hold(BOB, () -> { }))
+                .reason());
+
+        assertTrue(hold.release(), "the first release gives the place back");
+        assertFalse(hold.release(), "and only the first");
+        hold.close();
+        assertEquals(1, h.registry.waiting(ALICE));
+        receiver("c", 1, BOB);
+        h.scheduler.advanceBy(PipeConfig.defaults().joinTimeout().minusSeconds(1));
+        assertEquals(List.of(), expired, "a released hold does not expire");
+    }
+
+    @Test
+    void aHoldNotReleasedInTheJoinWindowExpiresOnce() throws PipeException {
+        List<String> expired = new java.util.ArrayList<>();
+        PipeRegistry.Hold hold = h.registry.hold(ALICE, () -> expired.add("alice"));
+        h.scheduler.advanceBy(PipeConfig.defaults().joinTimeout().minusNanos(1));
+        assertEquals(List.of(), expired);
+        h.scheduler.advanceBy(Duration.ofNanos(1));
+        assertEquals(List.of("alice"), expired);
+        assertFalse(hold.release(), "the expiry released it");
+        assertEquals(0, h.registry.waiting(ALICE));
+        for (String path : List.of("a", "b", "c")) {
+            receiver(path, 1, null); // all three places are free again
+        }
+        assertEquals(3, h.scheduler.pending(), "only the three join timers are left");
+    }
+
+    @Test
+    void aDrainingRegistryHoldsNothing() {
+        h.registry.drain();
+        assertEquals(Reason.SHUTTING_DOWN, assertThrows(PipeException.class, () -> h.registry.hold(ALICE, () -> { }))
+                .reason());
+    }
+
     // ---------------------------------------------------------------- graceful shutdown
 
     @Test

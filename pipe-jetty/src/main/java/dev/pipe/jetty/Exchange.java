@@ -26,6 +26,7 @@ final class Exchange implements AsyncListener {
     private final long savedIdleTimeout;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable onGone = () -> { };
+    private volatile Runnable onEnded = () -> { };
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Duration idleTimeout) {
         this.request = request;
@@ -47,6 +48,11 @@ final class Exchange implements AsyncListener {
         this.onGone = action;
     }
 
+    /** What to do once the exchange has ended, whichever way (it may run more than once: make it idempotent). */
+    void onEnded(Runnable action) {
+        this.onEnded = action;
+    }
+
     boolean isEnded() {
         return ended.get();
     }
@@ -61,6 +67,7 @@ final class Exchange implements AsyncListener {
             } catch (RuntimeException x) {
                 LOG.debug("complete failed", x);
             }
+            onEnded.run();
         }
     }
 
@@ -77,6 +84,7 @@ final class Exchange implements AsyncListener {
                 // HTTP/1: close the connection, so that the client cannot mistake the cut for an end
                 endPoint.close();
             }
+            onEnded.run();
         }
     }
 
@@ -89,6 +97,7 @@ final class Exchange implements AsyncListener {
     @Override
     public void onComplete(AsyncEvent event) {
         ended.set(true);
+        onEnded.run();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.pipe.jetty;
 
 import dev.pipe.core.AccessPolicy;
 import dev.pipe.core.Credentials;
+import dev.pipe.core.Durations;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeException;
 import dev.pipe.core.PipeKey;
@@ -149,8 +150,20 @@ public class PipeServlet extends HttpServlet {
         if (form == null) {
             join(exchange, port, key, receivers, Forwarding.info(request));
         } else {
-            // an HTML form: the sender joins once its file part's headers are in, for the receivers to get them
-            port.readForm(decoder -> join(exchange, port, key, receivers, Forwarding.info(request, decoder)));
+            // an HTML form: the sender joins once its file part's headers are in, for the receivers to get them.
+            // Until then it holds a place as a pipe would (the limits count it) for at most the join window.
+            PipeRegistry.Hold hold;
+            try {
+                hold = registry.hold(request.getRemoteAddr(), () -> port.expire("The form's file did not start"
+                        + " within " + Durations.format(registry.config().joinTimeout()) + "."));
+            } catch (PipeException e) {
+                reject(response, e);
+                exchange.complete();
+                return;
+            }
+            exchange.onEnded(hold::close);
+            port.readForm(decoder -> hold.release()
+                    && join(exchange, port, key, receivers, Forwarding.info(request, decoder)));
         }
     }
 

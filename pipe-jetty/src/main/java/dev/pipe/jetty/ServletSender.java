@@ -525,6 +525,25 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     }
 
+    /** The form's file did not start in time (its hold on the server expired): a 408, unless it has ended already. */
+    void expire(String message) {
+        synchronized (lock) {
+            if (done || handle != null) {
+                return;
+            }
+            done = true;
+            if (!lent) {
+                returnChunk();
+            }
+        }
+        try {
+            Responses.sendError(exchange.response, 408, message);
+            exchange.complete();
+        } catch (IOException | RuntimeException x) {
+            exchange.abort();
+        }
+    }
+
     /** A malformed form: before the pipe took the sender, a 400; after, a failed stream. */
     private void refuse(Sender sender, MultipartException failure) {
         if (sender == null) {

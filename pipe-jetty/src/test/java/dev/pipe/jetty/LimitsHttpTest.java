@@ -122,6 +122,36 @@ class LimitsHttpTest {
         }
     }
 
+    /**
+     * A form's sender holds a place from its first byte, as a pipe would, and for at most the join window: one that
+     * never reaches its file gets a 408, and while it reads it counts against the limits.
+     */
+    @Test
+    void aFormThatNeverReachesItsFileHoldsAPlaceUntilTheJoinWindowEnds() throws Exception {
+        PipeConfig config = PipeConfig.defaults().withMaxPipes(1).withJoinTimeout(Duration.ofSeconds(1));
+        try (TestServer server = TestServer.start(config);
+             RawHttp form = RawHttp.connect(server)) {
+            String boundary = "b0undary";
+            form.request("PUT", TestServer.PREFIX + "/slow-form", "Content-Type: multipart/form-data; boundary="
+                    + boundary, "Content-Length: 100000");
+            form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nstill typing")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // the form holds the server's one place: a new pipe is refused (asked until the form has arrived)
+            HttpResponse<String> refused = get(server, "other");
+            for (int i = 0; i < 100 && refused.statusCode() != 503; i++) {
+                refused = get(server, "other-" + i);
+            }
+            assertError(refused, 503, "The server holds as many pipes as it may (1): try again later.");
+
+            RawHttp.Head head = form.head();
+            assertEquals(408, head.status(), head.toString());
+            assertEquals("[ERROR] The form's file did not start within 1s.\n",
+                    new String(form.body().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(0, server.registry().size());
+            assertTransferWorks(server, "after-the-slow-form", 1);
+        }
+    }
+
     // ---------------------------------------------------------------- access
 
     @Test
