@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * time, so that timing tells nothing of which token or rule matched.
  *
  * <p>{@link #watch} re-reads the file when its content changes (compared by digest, so a change that keeps the
- * file's size and time is seen too); a change that does not parse, or a file that cannot be read (deleted, say),
- * leaves the rules as they were, with a warning in the log, which never shows a line's fields.
+ * file's size and time is seen too) and has stayed the same for two checks in a row, so that a file read while an
+ * editor is still writing it (a rule cut short, {@code /incidents} read as {@code /}) is never taken; a change that
+ * does not parse, or a file that cannot be read (deleted, say), leaves the rules as they were, with a warning in the
+ * log, which never shows a line's fields.
  */
 public final class TokenFile implements AccessPolicy {
 
@@ -45,6 +47,7 @@ public final class TokenFile implements AccessPolicy {
     private final Path file;
     private volatile List<Rule> rules;
     private volatile byte[] loaded;   // the digest of the content last read, or null after a failed read
+    private volatile byte[] seen;     // a changed content's digest, seen once: taken if the next check sees it again
 
     private TokenFile(Path file, List<Rule> rules, byte[] loaded) {
         this.file = file;
@@ -88,8 +91,9 @@ public final class TokenFile implements AccessPolicy {
     }
 
     /**
-     * Re-reads the file if its content changed since it was last read; true when the rules changed. A file that
-     * cannot be read or parsed leaves the rules as they were (logged once per change).
+     * Re-reads the file if its content changed since it was last read and is the same as at the check before this
+     * one; true when the rules changed. A file that cannot be read or parsed leaves the rules as they were (logged
+     * once per change).
      */
     public boolean reloadIfChanged() {
         byte[] content;
@@ -105,8 +109,14 @@ public final class TokenFile implements AccessPolicy {
         }
         byte[] digest = sha256(content);
         if (loaded != null && MessageDigest.isEqual(digest, loaded)) {
+            seen = null;
             return false;
         }
+        if (seen == null || !MessageDigest.isEqual(digest, seen)) {
+            seen = digest; // changed since the last check: take it once it has stopped changing
+            return false;
+        }
+        seen = null;
         loaded = digest;
         try {
             List<Rule> read = parse(lines(content));

@@ -106,27 +106,47 @@ class TokenFileTest {
         assertFalse(tokens.reloadIfChanged(), "unchanged");
 
         write(file, "new-token both /\n", 1);
-        assertTrue(tokens.reloadIfChanged());
-        write(file, "nEw-token both /\n", 1);
-        assertTrue(tokens.reloadIfChanged(), "same size, same time, another token: seen");
-        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "nEw-token"));
-        write(file, "new-token both /\n", 1);
+        assertFalse(tokens.reloadIfChanged(), "a change is taken once two checks see the same content");
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "old-token"));
         assertTrue(tokens.reloadIfChanged());
         assertEquals(Decision.DENY, check(tokens, Role.SEND, "a", "old-token"));
         assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
 
+        write(file, "nEw-token both /\n", 1);
+        assertFalse(tokens.reloadIfChanged());
+        assertTrue(tokens.reloadIfChanged(), "same size, same time, another token: seen");
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "nEw-token"));
+
         write(file, "new-token fly /\n", 2);
+        assertFalse(tokens.reloadIfChanged());
         assertFalse(tokens.reloadIfChanged(), "a broken file is not taken");
-        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "nEw-token"));
 
         Files.delete(file);
         assertFalse(tokens.reloadIfChanged(), "a missing file is not taken either");
-        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "nEw-token"));
 
         write(file, "third-token receive logs/\n", 3);
+        assertFalse(tokens.reloadIfChanged());
         assertTrue(tokens.reloadIfChanged(), "the file is back");
         assertEquals(Decision.ALLOW, check(tokens, Role.RECEIVE, "logs/1", "third-token"));
-        assertEquals(Decision.DENY, check(tokens, Role.SEND, "a", "new-token"));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "a", "nEw-token"));
+    }
+
+    /** A file caught mid-write (a rule cut short, which would open more pipes) is not taken: it changes again. */
+    @Test
+    void aFileStillBeingWrittenIsNotTaken() throws Exception {
+        Path file = dir.resolve("tokens");
+        Files.writeString(file, "tok both /incidents\n");
+        TokenFile tokens = TokenFile.load(file);
+        write(file, "tok both /", 1);           // the editor's first write
+        assertFalse(tokens.reloadIfChanged());
+        write(file, "tok both /incidents/today\n", 1); // and its last
+        assertFalse(tokens.reloadIfChanged(), "still changing");
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "elsewhere", "tok"), "the cut rule was never in force");
+        assertTrue(tokens.reloadIfChanged());
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "incidents/today", "tok"));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "incidents/other", "tok"));
     }
 
     @Test
@@ -138,6 +158,8 @@ class TokenFileTest {
         tokens.watch(scheduler, java.time.Duration.ofSeconds(1));
         write(file, "new-token both /\n", 1);
         assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "old-token"), "not before the next check");
+        scheduler.advanceBy(java.time.Duration.ofSeconds(1));
+        assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "old-token"), "nor before it is seen twice");
         scheduler.advanceBy(java.time.Duration.ofSeconds(1));
         assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "new-token"));
         assertEquals(1, scheduler.pending(), "the watch goes on");

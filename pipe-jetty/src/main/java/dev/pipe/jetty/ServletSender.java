@@ -572,6 +572,10 @@ final class ServletSender implements SenderPort, ReadListener {
             }
             sender = handle;
             done = true;
+            if (sender == null && failure == null) {
+                // the pipe may be taking the sender right now: attached() reports this to it
+                failure = cause;
+            }
             if (!lent) {
                 returnChunk();
             }
