@@ -112,6 +112,25 @@ public class PipeServlet extends HttpServlet {
             Responses.sendError(response, 500, "This pipe endpoint is misconfigured (no async support).");
             return;
         }
+        try {
+            dispatch(request, response);
+        } catch (RuntimeException bug) {
+            // answered here rather than by the container, whose log line would name the request's path (a secret)
+            LOG.error("a pipe request failed: {}", bug.toString(), bug);
+            if (request.isAsyncStarted()) {
+                try {
+                    response.sendError(-1); // Jetty: abort the exchange
+                    request.getAsyncContext().complete();
+                } catch (IOException | RuntimeException x) {
+                    LOG.debug("abort failed", x);
+                }
+            } else if (!response.isCommitted()) {
+                Responses.sendError(response, 500, "The server failed on this request.");
+            }
+        }
+    }
+
+    private void dispatch(HttpServletRequest request, HttpServletResponse response) throws IOException {
         switch (request.getMethod()) {
             case "GET" -> receive(request, response);
             case "PUT", "POST" -> send(request, response);

@@ -62,6 +62,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private Throwable failure;     // why the sender failed before the pipe had its handle
     private long beforeJoin;       // raw bytes of a form decoded before its payload's headers
     private boolean listening;
+    private boolean missed;        // a read callback came before listening was set: pump once it is
     private boolean demanded;
     private boolean lent;
     private boolean eof;           // the request body is all read
@@ -116,13 +117,22 @@ final class ServletSender implements SenderPort, ReadListener {
         listen();
     }
 
-    /** Registers as the read listener; Jetty calls onDataAvailable (or onAllDataRead) once there is something. */
+    /**
+     * Registers as the read listener; Jetty calls onDataAvailable (or onAllDataRead) once there is something. Nothing
+     * is read before the listener is set (a read then would be a blocking one, and the transfer could even end before
+     * setReadListener, which Jetty then refuses); a callback that comes before {@code listening} is set is not lost.
+     */
     private void listen() {
-        synchronized (lock) {
-            // before the call: Jetty may call back on another thread before setReadListener returns
-            listening = true;
-        }
         in.setReadListener(this);
+        boolean pumpNow;
+        synchronized (lock) {
+            listening = true;
+            pumpNow = missed;
+            missed = false;
+        }
+        if (pumpNow) {
+            pump();
+        }
     }
 
     /** Called once the core accepted the sender (and its response headers are set): go non-blocking. */
@@ -184,12 +194,29 @@ final class ServletSender implements SenderPort, ReadListener {
 
     @Override
     public void onDataAvailable() {
+        if (callbackBeforeListening()) {
+            return;
+        }
         pump();
     }
 
     @Override
     public void onAllDataRead() {
+        if (callbackBeforeListening()) {
+            return;
+        }
         pump();
+    }
+
+    /** True (and noted) when Jetty calls back before listen() has set {@code listening}: listen() pumps then. */
+    private boolean callbackBeforeListening() {
+        synchronized (lock) {
+            if (listening) {
+                return false;
+            }
+            missed = true;
+            return true;
+        }
     }
 
     @Override

@@ -29,6 +29,32 @@ class ReadCallbackHttpTest {
     }
 
     /**
+     * A receiver waits, and a sender's whole (small) body arrives with its request: the pipe is established while the
+     * sender joins, before it listens for its body. Nothing may be read before the listener is set: a read then was
+     * a blocking one, the transfer could end first, and Jetty refused the late listener with an exception that cut
+     * the sender's response off (about once in 800 before the fix).
+     */
+    @Test
+    void aSenderWhoseBodyIsAllInCompletesAPipeThatWaitsForIt() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            byte[] body = "from the jar\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int i = 0; i < 5 * ROUNDS; i++) {
+                String path = "small-" + i;
+                try (RawHttp receiver = RawHttp.get(server, path)) {
+                    server.awaitReceivers(path, 1);
+                    try (RawHttp sender = RawHttp.connect(server)) {
+                        sender.request("PUT", TestServer.PREFIX + "/" + path, "Content-Length: " + body.length);
+                        sender.write(body);
+                        sender.body().drainInto(null);
+                        assertEquals(true, sender.body().complete(), "the sender's progress ended normally, " + path);
+                    }
+                    assertArrayEquals(body, receiver.body().readAllBytes(), path);
+                }
+            }
+        }
+    }
+
+    /**
      * Two receivers of {@code path}; after the first chunk of {@code payload}, one hangs up (a reset), and the sender
      * sends the payload again: the one that stays gets both, exactly.
      */
