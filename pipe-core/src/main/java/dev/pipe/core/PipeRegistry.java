@@ -1,9 +1,13 @@
 package dev.pipe.core;
 
 import dev.pipe.core.PipeException.Reason;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The entry point of the core: brings a sender and its receivers together by the pipe's path.
@@ -125,7 +129,7 @@ public final class PipeRegistry implements AutoCloseable {
         boolean join(Pipe pipe, P party, int receivers) throws PipeException;
     }
 
-    private <P> P attach(PipeKey key, int receivers, java.util.function.Function<Pipe, P> newParty, Join<P> join)
+    private <P> P attach(PipeKey key, int receivers, Function<Pipe, P> newParty, Join<P> join)
             throws PipeException {
         checkReceivers(receivers);
         for (;;) {
@@ -147,14 +151,13 @@ public final class PipeRegistry implements AutoCloseable {
 
     private Pipe open(PipeKey key, int receivers) throws PipeException {
         if (closed || draining) {
-            throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
+            throw shuttingDown();
         }
         Pipe pipe;
         boolean[] created = new boolean[1];
         try {
             pipe = pipes.computeIfAbsent(key, k -> {
-                if (open.incrementAndGet() > config.maxPipes()) {
-                    open.decrementAndGet();
+                if (!takePlace()) {
                     throw new Full();
                 }
                 try {
@@ -167,8 +170,7 @@ public final class PipeRegistry implements AutoCloseable {
                 }
             });
         } catch (Full full) {
-            throw new PipeException(Reason.TOO_MANY_PIPES, "The server holds as many pipes as it may ("
-                    + config.maxPipes() + "): try again later.");
+            throw tooManyPipes();
         }
         if (closed || draining) {
             // drain() or close() ran between the check above and now. A pipe this call made has no party yet: leave
@@ -176,9 +178,27 @@ public final class PipeRegistry implements AutoCloseable {
             if (created[0]) {
                 pipe.abandonIfEmpty();
             }
-            throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
+            throw shuttingDown();
         }
         return pipe;
+    }
+
+    /** Takes one of the {@link PipeConfig#maxPipes()} places (a pipe's or a hold's); false when none is left. */
+    private boolean takePlace() {
+        if (open.incrementAndGet() > config.maxPipes()) {
+            open.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private PipeException tooManyPipes() {
+        return new PipeException(Reason.TOO_MANY_PIPES, "The server holds as many pipes as it may ("
+                + config.maxPipes() + "): try again later.");
+    }
+
+    private static PipeException shuttingDown() {
+        return new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
     }
 
     /** Thrown inside computeIfAbsent, which then leaves the map as it was. */
@@ -211,8 +231,7 @@ public final class PipeRegistry implements AutoCloseable {
     public final class Hold implements AutoCloseable {
 
         private final WaitingCounts.Ticket ticket;
-        private final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(
-                true);
+        private final AtomicBoolean held = new AtomicBoolean(true);
         private volatile Cancellable expiry = Cancellable.NONE;
 
         private Hold(WaitingCounts.Ticket ticket) {
@@ -245,12 +264,10 @@ public final class PipeRegistry implements AutoCloseable {
     public Hold hold(String client, Runnable onExpired) throws PipeException {
         Objects.requireNonNull(onExpired, "onExpired");
         if (closed || draining) {
-            throw new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
+            throw shuttingDown();
         }
-        if (open.incrementAndGet() > config.maxPipes()) {
-            open.decrementAndGet();
-            throw new PipeException(Reason.TOO_MANY_PIPES, "The server holds as many pipes as it may ("
-                    + config.maxPipes() + "): try again later.");
+        if (!takePlace()) {
+            throw tooManyPipes();
         }
         WaitingCounts.Ticket ticket;
         try {
@@ -286,7 +303,7 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     /** Waits until no pipe is left (all ended), at most {@code timeout}; true when none is left. */
-    public boolean awaitEmpty(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitEmpty(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (open) {
             while (!pipes.isEmpty()) {
@@ -294,7 +311,7 @@ public final class PipeRegistry implements AutoCloseable {
                 if (left <= 0) {
                     return false;
                 }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(open, left);
+                TimeUnit.NANOSECONDS.timedWait(open, left);
             }
         }
         return true;

@@ -297,35 +297,7 @@ final class ServletSender implements SenderPort, ReadListener {
                             answer = read();
                         } else {
                             demanded = false;
-                            lent = true;
-                            if (direct != null) {
-                                // the bytes are in a direct chunk already: lend it as it is
-                                promoteEarly();
-                                lending = chunk = filling.flip();
-                                filling = spare;
-                                spare = null;
-                                payloadFrom = payloadTo = filled = 0;
-                            } else {
-                                // one copy per chunk, into a direct buffer: a heap buffer would be copied once per
-                                // receiver, into the JDK's temporary direct buffer, on every socket write
-                                if (chunk == null) {
-                                    chunk = pool.acquire();
-                                }
-                                lending = chunk;
-                                chunk.clear();
-                                chunk.put(array, payloadFrom, payloadTo - payloadFrom).flip();
-                                payloadFrom = payloadTo = 0;
-                                // the array is free again: the next chunk is read into it while this one is written
-                                if (form == null) {
-                                    filled = 0;
-                                } else {
-                                    // what the decoder left (a possible delimiter, bytes after the payload) moves
-                                    // up front
-                                    System.arraycopy(array, decoded, array, 0, filled - decoded);
-                                    filled -= decoded;
-                                    decoded = 0;
-                                }
-                            }
+                            lending = lend();
                             answer = Answer.CHUNK;
                         }
                     } else if (payloadEnded && !ended) {
@@ -393,6 +365,44 @@ final class ServletSender implements SenderPort, ReadListener {
                 }
             }
         }
+    }
+
+    /**
+     * The payload read so far, as the direct chunk to lend the pipe now (lent once this returns; a chunk that could
+     * not be had leaves nothing lent); under the lock.
+     */
+    private ByteBuffer lend() throws IOException {
+        int from = payloadFrom;
+        int to = payloadTo;
+        payloadFrom = payloadTo = 0;
+        if (direct != null) {
+            // the bytes are in a direct chunk already: lend it as it is
+            promoteEarly();
+            chunk = filling.flip();
+            filling = spare;
+            spare = null;
+            filled = 0;
+            lent = true;
+            return chunk;
+        }
+        // one copy per chunk, into a direct buffer: a heap buffer would be copied once per receiver, into the JDK's
+        // temporary direct buffer, on every socket write
+        if (chunk == null) {
+            chunk = pool.acquire();
+        }
+        chunk.clear();
+        chunk.put(array, from, to - from).flip();
+        // the array is free again: the next chunk is read into it while this one is written
+        if (form == null) {
+            filled = 0;
+        } else {
+            // what the decoder left (a possible delimiter, bytes after the payload) moves up front
+            System.arraycopy(array, decoded, array, 0, filled - decoded);
+            filled -= decoded;
+            decoded = 0;
+        }
+        lent = true;
+        return chunk;
     }
 
     /** Reads what is there into the free end of the buffer; under the lock. */
@@ -563,25 +573,25 @@ final class ServletSender implements SenderPort, ReadListener {
                 returnChunk();
             }
         }
-        try {
-            Responses.sendError(exchange.response, 408, message);
-            exchange.complete();
-        } catch (IOException | RuntimeException x) {
-            exchange.abort();
-        }
+        answer(408, message);
     }
 
     /** A malformed form: before the pipe took the sender, a 400; after, a failed stream. */
     private void refuse(Sender sender, MultipartException failure) {
         if (sender == null) {
-            try {
-                Responses.sendError(exchange.response, 400, failure.getMessage());
-                exchange.complete();
-            } catch (IOException | RuntimeException x) {
-                exchange.abort();
-            }
+            answer(400, failure.getMessage());
         } else {
             sender.onError(failure);
+            exchange.abort();
+        }
+    }
+
+    /** Ends an exchange the pipe never took with an error status and its one line. */
+    private void answer(int status, String message) {
+        try {
+            Responses.sendError(exchange.response, status, message);
+            exchange.complete();
+        } catch (IOException | RuntimeException x) {
             exchange.abort();
         }
     }
