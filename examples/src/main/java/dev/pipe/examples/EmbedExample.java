@@ -1,7 +1,7 @@
 package dev.pipe.examples;
 
-import dev.pipe.core.AccessPolicy;
-import dev.pipe.core.AccessPolicy.Decision;
+import dev.pipe.core.access.AccessPolicy;
+import dev.pipe.core.access.AccessPolicy.Decision;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.jetty.PipeServlet;

@@ -1,10 +1,10 @@
 package dev.pipe.examples;
 
-import dev.pipe.core.AccessPolicy;
-import dev.pipe.core.Durations;
+import dev.pipe.core.text.Durations;
+import dev.pipe.core.access.AccessPolicy;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.SystemScheduler;
-import dev.pipe.core.TokenFile;
+import dev.pipe.core.access.TokenFile;
 import dev.pipe.examples.ServerOptions.UsageException;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.jetty.PipeServlet;

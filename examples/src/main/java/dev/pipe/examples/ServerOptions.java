@@ -1,6 +1,6 @@
 package dev.pipe.examples;
 
-import dev.pipe.core.Durations;
+import dev.pipe.core.text.Durations;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.SlowReceiverPolicy;
 import dev.pipe.jetty.PipeServers;

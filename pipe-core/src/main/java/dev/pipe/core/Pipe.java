@@ -1,9 +1,10 @@
 package dev.pipe.core;
 
 import dev.pipe.core.PipeException.Reason;
+import dev.pipe.core.PipeTimers.Kind;
+import dev.pipe.core.text.Durations;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,44 +12,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One transfer: a sender, {@code expected} receivers, the rendezvous that brings them together and the fan-out
- * of every chunk to all of them. Created by {@link PipeRegistry} when the first party arrives, forgotten when it
- * reaches a terminal {@link PipeState}.
- *
- * <p>Lifecycle: parties join while the pipe is {@code WAITING}; a waiting party may leave and give its slot back.
- * When the sender and all receivers are there the pipe is {@code STREAMING}: the sender is asked for one chunk,
- * the chunk goes to every receiver, and only when the last of them has written it (or gone) is the chunk released
- * and the next one asked for. The sender's end completes every receiver; the sender's going away aborts them all;
- * a receiver's going away drops it alone, unless it was the last one.
+ * One transfer's rendezvous and life: a sender and {@code expected} receivers meet here, and the pipe moves through
+ * {@link PipeState} until it ends and its registry forgets it. Once everyone is there, the bytes are moved by its
+ * {@link FanOut}.
  *
  * <pre>
- * Implementation notes
- *
- * One lock per pipe; every mutable field below is guarded by it. Decisions are taken under the lock and
- * expressed as actions (port calls) queued in `actions`; actions run after the lock is released, one at a time,
- * by whichever thread found the queue idle (`draining`). So ports of one pipe are never called concurrently, never
- * under the lock, and a port that completes synchronously (a write done at once, a sender that answers demand
- * from inside demand()) loops in drain() instead of recursing.
- *
- * The hot path allocates nothing: each receiver writes from its own view of the chunk (a duplicate(), so that its
- * position is its own), made once per buffer the sender lends and reset for each chunk in that buffer; a sender that
- * lends the same buffer every time (as the adapters do) costs no garbage per chunk. The write action, the write
- * completion, the release action and the demand action are fields, created once.
- *
- * The chunk in flight is released exactly once, when `pendingWrites` reaches zero: a write that a port has
- * started is counted until the port completes it, even if its receiver is gone or the pipe has failed, so that no
- * port still reads a buffer the sender has been given back.
- *
- * Timers: the join timer is cancelled when the pipe is established; the idle and drop checks re-arm themselves
- * lazily from `lastProgressNanos` / `heldSinceNanos` instead of being rescheduled per chunk.
+ *            all parties here              stream ended, all written
+ *  WAITING ──────────────────▶ STREAMING ───────────────────────────▶ COMPLETED
+ *    │  │                          │
+ *    │  │ join window over         │ sender or every receiver gone, idle timeout, shutdown
+ *    │  └──────────▶ EXPIRED       └──────────────────────────────────▶ FAILED
+ *    │ last waiting party left
+ *    └──────────────▶ ABANDONED
  * </pre>
+ *
+ * <p>Every transition is made by {@link #establish} (to {@code STREAMING}) or {@link #end} (to a terminal state),
+ * and nowhere else. A waiting party may leave and give its slot back; once streaming, the sender's going away
+ * fails the pipe, a receiver's going away drops it alone unless it was the last one.
+ *
+ * <p>Threads and locks: one lock per pipe guards this class, its {@link FanOut}, its {@link PipeTimers}, its
+ * parties' book-keeping and its {@link SerialQueue}. Decisions are taken under the lock and queued as port calls;
+ * each public entry point runs the queue once it has released the lock, so ports of one pipe are never called
+ * concurrently and never under the lock. Entry points come from any thread: the adapter's, a port's completion, a
+ * timer.
  */
 final class Pipe {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipe.class);
 
+    /** How often a waiting sender hears who is missing, unless it asks for more ({@link Sender#keepAlive}). */
     static final Duration WAITING_NOTICE_INTERVAL = Duration.ofSeconds(20);
-    static final Duration STREAMING_NOTICE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration SHORTEST_NOTICE_INTERVAL = Duration.ofSeconds(1);
 
     /** Returned by {@link #takeWrite} when a queued write was called off. */
     static final ByteBuffer SKIP = ByteBuffer.allocate(0);
@@ -56,49 +50,32 @@ final class Pipe {
     private final PipeKey key;
     private final int expected;
     private final PipeConfig config;
-    private final Scheduler scheduler;
     private final PipeObserver observer;
     private final WaitingCounts waiting;
     private final Consumer<Pipe> forget;
     private final Object lock = new Object();
+    private final SerialQueue queue = new SerialQueue(lock, this);
+    private final PipeTimers timers;
+    private final Runnable tick = this::tick;
 
     // guarded by lock
     private PipeState state = PipeState.WAITING;
     private SenderParty sender;
     private final List<ReceiverParty> receivers = new ArrayList<>();
-    private final ArrayDeque<Runnable> actions = new ArrayDeque<>();
-    private boolean draining;
-    private boolean demanded;
-    private boolean ending;
-    private Completion release;        // the chunk in flight, or null
-    private Completion toRelease;      // handed to releaseAction
-    private int pendingWrites;
-    private int active;                // receivers of a streaming pipe neither gone nor done
-    private int dropped;
-    private long bytes;
-    private long startNanos;
-    private long lastProgressNanos;
-    private long heldSinceNanos = -1;  // when the first receiver finished the chunk in flight while others had not
-    private long reportedBytes;
-    private long reportedNanos;
-    private Cancellable joinTimer = Cancellable.NONE;
-    private Cancellable tickTimer = Cancellable.NONE;
-    private Cancellable idleTimer = Cancellable.NONE;
-    private Cancellable dropTimer;     // null when not armed
-
-    private final Runnable releaseAction = this::releaseChunk;
+    private Duration noticeInterval = WAITING_NOTICE_INTERVAL;
+    private FanOut fanOut;         // once STREAMING
 
     Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, PipeObserver observer,
          WaitingCounts waiting, Consumer<Pipe> forget) {
         this.key = key;
         this.expected = expected;
         this.config = config;
-        this.scheduler = scheduler;
         this.observer = observer;
         this.waiting = waiting;
         this.forget = forget;
+        this.timers = new PipeTimers(scheduler);
         synchronized (lock) {
-            joinTimer = scheduler.schedule(this::expire, config.joinTimeout());
+            timers.arm(Kind.JOIN, this::expire, config.joinTimeout());
         }
     }
 
@@ -117,44 +94,38 @@ final class Pipe {
     /** Adds the sender; false when this pipe is already terminal and the registry must make a new one. */
     boolean joinSender(SenderParty party, int n) throws PipeException {
         int connected;
-        boolean drain;
         synchronized (lock) {
-            if (!isJoinable()) {
+            if (!isJoinable(n)) {
                 return false;
             }
             if (sender != null) {
                 throw new PipeException(Reason.SENDER_CONFLICT,
                         "Another sender has been connected on '/" + key.path() + "'.");
             }
-            checkReceivers(n);
             if (receivers.size() < expected) {
                 party.ticket = waiting.acquire(party.client); // it will wait: counted (or refused)
             }
             sender = party;
-            actions.add(() -> report(party, new Progress.Waiting(expected)));
+            queue.add(() -> party.report(new Progress.Waiting(expected)));
             if (!receivers.isEmpty()) {
                 Progress notice = new Progress.AlreadyConnected(receivers.size());
-                actions.add(() -> report(party, notice));
+                queue.add(() -> party.report(notice));
             }
-            tickTimer.cancel();
-            tickTimer = scheduler.schedule(this::tick, WAITING_NOTICE_INTERVAL);
+            timers.arm(Kind.TICK, tick, noticeInterval);
             connected = receivers.size();
             establishIfReady();
-            drain = claimDrain();
         }
-        joined(true, connected, drain);
+        joined(true, connected);
         return true;
     }
 
     /** Adds a receiver; as {@link #joinSender}. */
     boolean joinReceiver(ReceiverParty party, int n) throws PipeException {
         int connected;
-        boolean drain;
         synchronized (lock) {
-            if (!isJoinable()) {
+            if (!isJoinable(n)) {
                 return false;
             }
-            checkReceivers(n);
             if (receivers.size() >= expected) {
                 throw new PipeException(Reason.RECEIVERS_FULL, "The number of receivers has reached limits.");
             }
@@ -165,42 +136,39 @@ final class Pipe {
             SenderParty waiting = sender;
             if (waiting != null) {
                 Progress notice = new Progress.ReceiverConnected(receivers.size(), expected);
-                actions.add(() -> report(waiting, notice));
+                queue.add(() -> waiting.report(notice));
             }
             connected = receivers.size();
             establishIfReady();
-            drain = claimDrain();
         }
-        joined(false, connected, drain);
+        joined(false, connected);
         return true;
     }
 
     // the observer hears of a join before anything the join set off, such as the end of the pipe
-    private void joined(boolean isSender, int connected, boolean drain) {
+    private void joined(boolean isSender, int connected) {
         try {
             observer.onJoin(key, isSender, connected);
         } catch (RuntimeException bug) {
             LOG.error("{} observer failed", this, bug);
         }
-        if (drain) {
-            drain();
-        }
+        queue.run();
     }
 
     // guarded by lock: false when terminal (the registry makes a new pipe); refuses everyone once established
-    private boolean isJoinable() throws PipeException {
+    private boolean isJoinable(int n) throws PipeException {
         if (state == PipeState.STREAMING) {
             throw new PipeException(Reason.ALREADY_ESTABLISHED,
                     "Connection on '/" + key.path() + "' has been established already.");
         }
-        return !state.isTerminal();
-    }
-
-    private void checkReceivers(int n) throws PipeException {
+        if (state.isTerminal()) {
+            return false;
+        }
         if (n != expected) {
             throw new PipeException(Reason.RECEIVERS_MISMATCH,
                     "The number of receivers should be " + expected + " but " + n + ".");
         }
+        return true;
     }
 
     // guarded by lock
@@ -209,266 +177,37 @@ final class Pipe {
             return;
         }
         state = PipeState.STREAMING;
-        joinTimer.cancel();
+        timers.cancel(Kind.JOIN);
         releaseTickets();
-        long now = scheduler.nanoTime();
-        startNanos = now;
-        lastProgressNanos = now;
-        reportedNanos = now;
-        active = receivers.size();
-        SenderParty streaming = sender;
-        TransferInfo info = streaming.info;
-        Progress started = new Progress.Started(expected);
-        actions.add(() -> report(streaming, started));
-        for (ReceiverParty receiver : receivers) {
-            actions.add(() -> call(receiver, () -> receiver.port.begin(info)));
-        }
-        demanded = true;
-        actions.add(streaming.demandAction);
-        tickTimer.cancel();
-        tickTimer = scheduler.schedule(this::tick, STREAMING_NOTICE_INTERVAL);
-        idleTimer = scheduler.schedule(this::checkIdle, config.idleTimeout());
+        fanOut = new FanOut(lock, config, timers, queue, this::end, sender, receivers);
         LOG.debug("{} established", this);
     }
 
-    // ---------------------------------------------------------------- the sender's stream
-
-    void onChunk(SenderParty party, ByteBuffer chunk, Completion release) {
+    /** A waiting sender's transport wants to write to it more often; see {@link Sender#keepAlive}. */
+    void keepAlive(SenderParty party, Duration every) {
         synchronized (lock) {
-            if (state.isTerminal() || party.gone) {
-                toRelease = release;
-                actions.add(releaseAction);
-            } else {
-                if (!demanded) {
-                    throw new IllegalStateException("onChunk without demand: " + this);
-                }
-                demanded = false;
-                int length = chunk.remaining();
-                if (length == 0) {
-                    toRelease = release;
-                    actions.add(releaseAction);
-                    demanded = true;
-                    actions.add(party.demandAction);
-                } else {
-                    this.release = release;
-                    bytes += length;
-                    lastProgressNanos = scheduler.nanoTime();
-                    heldSinceNanos = -1;
-                    for (ReceiverParty receiver : receivers) {
-                        if (!receiver.gone && !receiver.done) {
-                            receiver.view = receiver.viewOf(chunk);
-                            receiver.write = ReceiverParty.Write.QUEUED;
-                            pendingWrites++;
-                            actions.add(receiver.writeAction);
-                        }
-                    }
-                }
-            }
-            if (!claimDrain()) {
+            Duration interval = every.compareTo(SHORTEST_NOTICE_INTERVAL) < 0 ? SHORTEST_NOTICE_INTERVAL : every;
+            if (state != PipeState.WAITING || sender != party || interval.compareTo(noticeInterval) >= 0) {
                 return;
             }
+            noticeInterval = interval;
+            timers.arm(Kind.TICK, tick, noticeInterval);
         }
-        drain();
     }
 
-    void onEnd(SenderParty party) {
+    private void tick() {
         synchronized (lock) {
-            if (state.isTerminal() || party.gone) {
+            timers.fired(Kind.TICK);
+            SenderParty current = sender;
+            if (state != PipeState.WAITING || current == null) {
                 return;
             }
-            if (!demanded) {
-                throw new IllegalStateException("onEnd without demand: " + this);
-            }
-            demanded = false;
-            ending = true;
-            actions.add(() -> report(party, new Progress.Sent()));
-            for (ReceiverParty receiver : receivers) {
-                if (!receiver.gone && !receiver.done) {
-                    receiver.view = null;
-                    receiver.write = ReceiverParty.Write.QUEUED;
-                    pendingWrites++;
-                    actions.add(receiver.writeAction);
-                }
-            }
-            if (!claimDrain()) {
-                return;
-            }
+            Progress notice = new Progress.StillWaiting(receivers.size(), expected);
+            queue.add(() -> current.report(notice));
+            timers.arm(Kind.TICK, tick, noticeInterval);
         }
-        drain();
+        queue.run();
     }
-
-    void onSenderGone(SenderParty party, Throwable cause) {
-        synchronized (lock) {
-            if (party.gone || state.isTerminal()) {
-                return;
-            }
-            party.gone = true;
-            LOG.debug("{} sender gone: {}", this, String.valueOf(cause), cause);
-            if (ending) {
-                // the stream ended before the sender left: every byte is on its way, let the receivers finish
-                return;
-            }
-            if (state == PipeState.WAITING) {
-                sender = null;
-                party.ticket.release();
-                tickTimer.cancel();
-                if (receivers.isEmpty()) {
-                    end(PipeState.ABANDONED, null);
-                }
-            } else {
-                end(PipeState.FAILED, new PipeException(Reason.SENDER_ABORTED,
-                        "The sender aborted before the end of the stream.", cause));
-            }
-            if (!claimDrain()) {
-                return;
-            }
-        }
-        drain();
-    }
-
-    // ---------------------------------------------------------------- the receivers' writes
-
-    /** Called by a receiver's write action: the chunk to write, null to complete, or SKIP when called off. */
-    ByteBuffer takeWrite(ReceiverParty receiver) {
-        synchronized (lock) {
-            if (receiver.write != ReceiverParty.Write.QUEUED) {
-                return SKIP;
-            }
-            receiver.write = ReceiverParty.Write.ISSUED;
-            ByteBuffer view = receiver.view;
-            receiver.view = null;
-            return view;
-        }
-    }
-
-    void onWriteSucceeded(ReceiverParty receiver) {
-        synchronized (lock) {
-            if (receiver.write != ReceiverParty.Write.ISSUED) {
-                return;
-            }
-            receiver.write = ReceiverParty.Write.NONE;
-            pendingWrites--;
-            long now = scheduler.nanoTime();
-            lastProgressNanos = now;
-            if (ending && !receiver.gone) {
-                receiver.done = true;
-            }
-            // a write that lands after its receiver left does not start the slow-receiver clock
-            afterWrite(now, !receiver.gone);
-            if (!claimDrain()) {
-                return;
-            }
-        }
-        drain();
-    }
-
-    void onWriteFailed(ReceiverParty receiver, Throwable cause) {
-        synchronized (lock) {
-            if (receiver.write == ReceiverParty.Write.ISSUED) {
-                receiver.write = ReceiverParty.Write.NONE;
-                pendingWrites--;
-            }
-            receiverGone(receiver, cause);
-            afterWrite(scheduler.nanoTime(), false);
-            if (!claimDrain()) {
-                return;
-            }
-        }
-        drain();
-    }
-
-    void onReceiverGone(ReceiverParty receiver, Throwable cause) {
-        synchronized (lock) {
-            receiverGone(receiver, cause);
-            afterWrite(scheduler.nanoTime(), false);
-            if (!claimDrain()) {
-                return;
-            }
-        }
-        drain();
-    }
-
-    // guarded by lock
-    private void receiverGone(ReceiverParty receiver, Throwable cause) {
-        if (receiver.gone || receiver.done) {
-            return;
-        }
-        receiver.gone = true;
-        LOG.debug("{} receiver gone: {}", this, String.valueOf(cause));
-        if (receiver.write == ReceiverParty.Write.QUEUED) {
-            receiver.write = ReceiverParty.Write.NONE;
-            receiver.view = null;
-            pendingWrites--;
-        }
-        switch (state) {
-            case WAITING -> {
-                receivers.remove(receiver);
-                receiver.ticket.release();
-                if (sender == null && receivers.isEmpty()) {
-                    end(PipeState.ABANDONED, null);
-                }
-            }
-            case STREAMING -> {
-                active--;
-                SenderParty streaming = sender;
-                Progress aborted = new Progress.ReceiverAborted(active);
-                actions.add(() -> report(streaming, aborted));
-                if (active == 0) {
-                    actions.add(() -> report(streaming, new Progress.AllReceiversAborted()));
-                    end(PipeState.FAILED, new PipeException(Reason.ALL_RECEIVERS_ABORTED,
-                            "No receiver is left: the transfer was cut off.", cause));
-                }
-            }
-            default -> {
-                // terminal: nothing to do
-            }
-        }
-    }
-
-    // guarded by lock: a write finished (wrote) or was called off
-    private void afterWrite(long now, boolean wrote) {
-        if (pendingWrites > 0) {
-            if (wrote && state == PipeState.STREAMING && heldSinceNanos < 0) {
-                heldSinceNanos = now;
-                armDropCheck(config.slowReceiver().dropAfter());
-            }
-            return;
-        }
-        heldSinceNanos = -1;
-        if (release != null) {
-            toRelease = release;
-            release = null;
-            actions.add(releaseAction);
-        }
-        if (state != PipeState.STREAMING) {
-            return;
-        }
-        if (ending) {
-            SenderParty streaming = sender;
-            int received = active;
-            Duration took = Duration.ofNanos(now - startNanos);
-            actions.add(() -> report(streaming, new Progress.AllReceived()));
-            actions.add(() -> report(streaming, new Progress.Summary(bytes(), received, took)));
-            end(PipeState.COMPLETED, null);
-            actions.add(() -> finished(streaming));
-        } else if (!demanded) {
-            demanded = true;
-            actions.add(sender.demandAction);
-        }
-    }
-
-    private void releaseChunk() {
-        Completion done;
-        synchronized (lock) {
-            done = toRelease;
-            toRelease = null;
-        }
-        if (done != null) {
-            done.succeeded();
-        }
-    }
-
-    // ---------------------------------------------------------------- timers
 
     private void expire() {
         synchronized (lock) {
@@ -485,111 +224,102 @@ final class Pipe {
             end(PipeState.EXPIRED, new PipeException(Reason.RENDEZVOUS_EXPIRED,
                     "The pipe was not established within " + Durations.format(config.joinTimeout()) + ": "
                             + String.join(" and ", missing) + " did not come."));
-            if (!claimDrain()) {
-                return;
-            }
         }
-        drain();
+        queue.run();
     }
 
-    private void checkIdle() {
+    // ---------------------------------------------------------------- the parties' calls
+
+    void onChunk(SenderParty party, ByteBuffer chunk, Completion release) {
         synchronized (lock) {
-            if (state != PipeState.STREAMING) {
-                return;
-            }
-            long idle = config.idleTimeout().toNanos();
-            long quiet = scheduler.nanoTime() - lastProgressNanos;
-            if (quiet < idle) {
-                idleTimer = scheduler.schedule(this::checkIdle, Duration.ofNanos(idle - quiet));
-                return;
-            }
-            end(PipeState.FAILED, new PipeException(Reason.IDLE_TIMEOUT, "Nothing moved for "
-                    + Durations.format(config.idleTimeout()) + ": the transfer was closed."));
-            if (!claimDrain()) {
-                return;
+            if (fanOut == null || party.gone) {
+                queue.add(release::succeeded); // not streaming (a bug, or too late): given back at once
+            } else {
+                fanOut.onChunk(chunk, release);
             }
         }
-        drain();
+        queue.run();
+    }
+
+    void onEnd(SenderParty party) {
+        synchronized (lock) {
+            if (fanOut == null || party.gone) {
+                return;
+            }
+            fanOut.onEnd();
+        }
+        queue.run();
+    }
+
+    void onSenderGone(SenderParty party, Throwable cause) {
+        synchronized (lock) {
+            if (party.gone || state.isTerminal()) {
+                return;
+            }
+            party.gone = true;
+            LOG.debug("{} sender gone: {}", this, String.valueOf(cause), cause);
+            if (state == PipeState.WAITING) {
+                sender = null;
+                party.ticket.release();
+                timers.cancel(Kind.TICK);
+                noticeInterval = WAITING_NOTICE_INTERVAL;
+                if (receivers.isEmpty()) {
+                    end(PipeState.ABANDONED, null);
+                }
+            } else if (!fanOut.isEnding()) {
+                // once the stream has ended every byte is on its way: the receivers finish without the sender
+                end(PipeState.FAILED, new PipeException(Reason.SENDER_ABORTED,
+                        "The sender aborted before the end of the stream.", cause));
+            }
+        }
+        queue.run();
+    }
+
+    /** Called by a receiver's write action: the chunk to write, null to complete, or SKIP when called off. */
+    ByteBuffer takeWrite(ReceiverParty receiver) {
+        synchronized (lock) {
+            return receiver.issue();
+        }
+    }
+
+    void onWriteSucceeded(ReceiverParty receiver) {
+        synchronized (lock) {
+            if (receiver.finishIssuedWrite()) {
+                fanOut.written(receiver);
+            }
+        }
+        queue.run();
+    }
+
+    void onWriteFailed(ReceiverParty receiver, Throwable cause) {
+        synchronized (lock) {
+            receiverGone(receiver, receiver.finishIssuedWrite(), cause);
+        }
+        queue.run();
+    }
+
+    void onReceiverGone(ReceiverParty receiver, Throwable cause) {
+        synchronized (lock) {
+            receiverGone(receiver, false, cause);
+        }
+        queue.run();
     }
 
     // guarded by lock
-    private void armDropCheck(Duration limit) {
-        if (limit == null || dropTimer != null) {
-            return;
-        }
-        long due = heldSinceNanos + limit.toNanos() - scheduler.nanoTime();
-        dropTimer = scheduler.schedule(this::checkDrop, Duration.ofNanos(Math.max(0, due)));
-    }
-
-    private void checkDrop() {
-        synchronized (lock) {
-            dropTimer = null;
-            Duration limit = config.slowReceiver().dropAfter();
-            if (state != PipeState.STREAMING || heldSinceNanos < 0) {
-                return;
-            }
-            if (scheduler.nanoTime() - heldSinceNanos < limit.toNanos()) {
-                armDropCheck(limit);
-                return;
-            }
-            PipeException slow = new PipeException(Reason.RECEIVER_TOO_SLOW,
-                    "This receiver took no bytes for " + Durations.format(limit) + " while the others waited.");
-            SenderParty streaming = sender;
-            for (ReceiverParty receiver : receivers) {
-                if (!receiver.gone && !receiver.done && receiver.write != ReceiverParty.Write.NONE
-                        && !completing(receiver)) {
-                    receiver.gone = true;
-                    dropped++;
-                    active--;
-                    if (receiver.write == ReceiverParty.Write.QUEUED) {
-                        receiver.write = ReceiverParty.Write.NONE;
-                        receiver.view = null;
-                        pendingWrites--;
-                    }
-                    Progress notice = new Progress.ReceiverDropped(active, limit);
-                    actions.add(() -> report(streaming, notice));
-                    actions.add(() -> call(receiver, () -> receiver.port.abort(slow)));
+    private void receiverGone(ReceiverParty receiver, boolean issuedWriteFailed, Throwable cause) {
+        LOG.debug("{} receiver gone: {}", this, String.valueOf(cause));
+        if (fanOut != null) {
+            fanOut.gone(receiver, issuedWriteFailed, cause);
+        } else if (receiver.isActive()) {
+            receiver.gone = true;
+            if (state == PipeState.WAITING) {
+                receivers.remove(receiver);
+                receiver.ticket.release();
+                if (sender == null && receivers.isEmpty()) {
+                    end(PipeState.ABANDONED, null);
                 }
             }
-            if (active == 0) {
-                actions.add(() -> report(streaming, new Progress.AllReceiversAborted()));
-                end(PipeState.FAILED, new PipeException(Reason.ALL_RECEIVERS_ABORTED,
-                        "No receiver is left: the transfer was cut off."));
-            }
-            afterWrite(scheduler.nanoTime(), false);
-            if (!claimDrain()) {
-                return;
-            }
         }
-        drain();
-    }
-
-    private void tick() {
-        synchronized (lock) {
-            SenderParty current = sender;
-            if (state == PipeState.WAITING && current != null) {
-                Progress waiting = new Progress.StillWaiting(receivers.size(), expected);
-                actions.add(() -> report(current, waiting));
-                tickTimer = scheduler.schedule(this::tick, WAITING_NOTICE_INTERVAL);
-            } else if (state == PipeState.STREAMING) {
-                long now = scheduler.nanoTime();
-                long elapsed = now - reportedNanos;
-                if (bytes != reportedBytes || elapsed >= WAITING_NOTICE_INTERVAL.toNanos()) {
-                    double rate = (bytes - reportedBytes) * 1e9 / Math.max(elapsed, 1);
-                    Progress streaming = new Progress.Streaming(active, bytes, rate);
-                    actions.add(() -> report(current, streaming));
-                    reportedBytes = bytes;
-                    reportedNanos = now;
-                }
-                tickTimer = scheduler.schedule(this::tick, STREAMING_NOTICE_INTERVAL);
-            } else {
-                return;
-            }
-            if (!claimDrain()) {
-                return;
-            }
-        }
-        drain();
     }
 
     // ---------------------------------------------------------------- the end
@@ -601,11 +331,8 @@ final class Pipe {
                 return;
             }
             end(PipeState.ABANDONED, null);
-            if (!claimDrain()) {
-                return;
-            }
         }
-        drain();
+        queue.run();
     }
 
     /** Fails the pipe because the registry is draining, if it is still waiting (a streaming pipe goes on). */
@@ -624,11 +351,8 @@ final class Pipe {
                 return;
             }
             end(PipeState.FAILED, new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down."));
-            if (!claimDrain()) {
-                return;
-            }
         }
-        drain();
+        queue.run();
     }
 
     // guarded by lock: moves to a terminal state and queues what the parties must be told
@@ -636,40 +360,25 @@ final class Pipe {
         PipeState from = state;
         state = terminal;
         releaseTickets();
-        joinTimer.cancel();
-        tickTimer.cancel();
-        idleTimer.cancel();
-        if (dropTimer != null) {
-            dropTimer.cancel();
-            dropTimer = null;
-        }
+        timers.cancelAll();
         // first of all, make the path free again
-        actions.addFirst(() -> forget.accept(this));
-        if (failure != null) {
+        queue.addFirst(() -> forget.accept(this));
+        if (fanOut != null) {
+            fanOut.stop(failure);
+        } else if (failure != null) {
             for (ReceiverParty receiver : receivers) {
-                if (!receiver.gone && !receiver.done && !completing(receiver)) {
-                    receiver.gone = true;
-                    if (receiver.write == ReceiverParty.Write.QUEUED) {
-                        receiver.write = ReceiverParty.Write.NONE;
-                        receiver.view = null;
-                        pendingWrites--;
-                    }
-                    actions.add(() -> call(receiver, () -> receiver.port.abort(failure)));
-                }
+                receiver.gone = true;
+                queue.add(() -> receiver.abort(failure));
             }
-            SenderParty current = sender;
-            if (current != null) {
-                actions.add(() -> fail(current, failure));
-            }
-            if (pendingWrites == 0 && release != null) {
-                toRelease = release;
-                release = null;
-                actions.add(releaseAction);
-            }
+        }
+        SenderParty current = sender;
+        if (failure != null && current != null) {
+            queue.add(() -> current.fail(failure));
         }
         String summary = toString();
-        long took = from == PipeState.STREAMING ? scheduler.nanoTime() - startNanos : 0;
-        actions.add(() -> logEnd(terminal, from, summary, took, failure));
+        long tookMillis = fanOut == null ? 0 : fanOut.took().toMillis();
+        long bytes = fanOut == null ? 0 : fanOut.bytes();
+        queue.add(() -> logEnd(terminal, from, summary, bytes, tookMillis, failure));
     }
 
     // guarded by lock: the parties no longer wait (established, or ended), so their clients' counts go down
@@ -682,104 +391,24 @@ final class Pipe {
         }
     }
 
-    // guarded by lock: its complete() is under way (once ending, every issued write is a complete(): onEnd needs a
-    // demand, and a demand needs every chunk write finished), so it has every byte and its outcome is decided. A port
-    // sees exactly one of complete() or abort() (ReceiverPort): it must not be aborted as well.
-    private boolean completing(ReceiverParty receiver) {
-        return ending && receiver.write == ReceiverParty.Write.ISSUED;
-    }
-
-    private void logEnd(PipeState terminal, PipeState from, String summary, long tookNanos, PipeException failure) {
+    private void logEnd(PipeState terminal, PipeState from, String summary, long bytes, long tookMillis,
+                        PipeException failure) {
         if (terminal == PipeState.ABANDONED) {
             LOG.debug("{} abandoned", summary);
         } else if (from == PipeState.STREAMING) {
-            LOG.info("pipe {} {}: {} receiver(s), {} bytes in {} ms{}", key, terminal, expected, bytes(),
-                    tookNanos / 1_000_000, failure == null ? "" : " (" + failure.reason() + ")");
+            LOG.info("pipe {} {}: {} receiver(s), {} bytes in {} ms{}", key, terminal, expected, bytes, tookMillis,
+                    failure == null ? "" : " (" + failure.reason() + ")");
         } else {
             LOG.info("pipe {} {}: {}", key, terminal, failure == null ? "" : failure.getMessage());
-        }
-    }
-
-    private long bytes() {
-        synchronized (lock) {
-            return bytes;
-        }
-    }
-
-    // ---------------------------------------------------------------- running actions
-
-    // guarded by lock: true when the caller must drain
-    private boolean claimDrain() {
-        if (draining || actions.isEmpty()) {
-            return false;
-        }
-        draining = true;
-        return true;
-    }
-
-    private void drain() {
-        for (;;) {
-            Runnable action;
-            synchronized (lock) {
-                action = actions.poll();
-                if (action == null) {
-                    draining = false;
-                    return;
-                }
-            }
-            boolean ran = false;
-            try {
-                action.run();
-                ran = true;
-            } catch (RuntimeException bug) {
-                ran = true;
-                LOG.error("{} action failed", this, bug);
-            } finally {
-                if (!ran) {
-                    synchronized (lock) {
-                        draining = false;
-                    }
-                }
-            }
-        }
-    }
-
-    private void report(SenderParty party, Progress progress) {
-        try {
-            party.port.report(progress);
-        } catch (RuntimeException x) {
-            onSenderGone(party, x);
-        }
-    }
-
-    private void finished(SenderParty party) {
-        try {
-            party.port.finished();
-        } catch (RuntimeException x) {
-            LOG.debug("{} sender port failed on finish", this, x);
-        }
-    }
-
-    private void fail(SenderParty party, PipeException failure) {
-        try {
-            party.port.failed(failure);
-        } catch (RuntimeException x) {
-            LOG.debug("{} sender port failed on failure", this, x);
-        }
-    }
-
-    private void call(ReceiverParty receiver, Runnable portCall) {
-        try {
-            portCall.run();
-        } catch (RuntimeException x) {
-            onReceiverGone(receiver, x);
         }
     }
 
     @Override
     public String toString() {
         synchronized (lock) {
-            int connected = state == PipeState.STREAMING ? active : receivers.size();
+            int connected = fanOut != null ? fanOut.connected() : receivers.size();
+            int dropped = fanOut != null ? fanOut.dropped() : 0;
+            long bytes = fanOut != null ? fanOut.bytes() : 0;
             return "Pipe[" + state + " key=" + key + " rx=" + connected + "/" + expected
                     + (sender == null ? " no-sender" : "") + (dropped > 0 ? " dropped=" + dropped : "")
                     + " bytes=" + bytes + "]";

@@ -1,5 +1,6 @@
 package dev.pipe.core;
 
+import dev.pipe.core.text.Durations;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -60,21 +60,14 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     /**
-     * Checks a number of receivers against {@link PipeConfig#maxReceivers()}.
-     *
-     * @throws PipeException {@code INVALID_RECEIVERS}, saying what is allowed
+     * Checks a number of receivers against {@link PipeConfig#maxReceivers()}. An adapter checks what the client wrote
+     * first, in its own protocol's words; this is the engine's own guard.
      */
-    public int checkReceivers(int receivers) throws PipeException {
+    private void checkReceivers(int receivers) throws PipeException {
         if (receivers < 1 || receivers > config.maxReceivers()) {
-            throw invalidReceivers(String.valueOf(receivers));
+            throw new PipeException(Reason.INVALID_RECEIVERS, "The number of receivers must be from 1 to "
+                    + config.maxReceivers() + ", not " + receivers + ".");
         }
-        return receivers;
-    }
-
-    /** The error for a number of receivers that is not one, as the adapter read it. */
-    public PipeException invalidReceivers(String given) {
-        return new PipeException(Reason.INVALID_RECEIVERS, "Invalid \"n\" query parameter: n should be an integer from 1 to "
-                + config.maxReceivers() + ", but n = " + given + ".");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.pipe.core;
 
+import dev.pipe.core.text.Sizes;
+import dev.pipe.core.text.Durations;
 import java.time.Duration;
 import java.util.Locale;
 

@@ -61,6 +61,65 @@ final class ReceiverParty implements Receiver {
         return view;
     }
 
+    /** Neither gone nor done: it still takes writes. */
+    boolean isActive() {
+        return !gone && !done;
+    }
+
+    /** Queues a write of {@code chunk} (null: the final complete()). */
+    void queueWrite(ByteBuffer chunk) {
+        view = chunk;
+        write = Write.QUEUED;
+    }
+
+    /** Calls off a write queued and not issued; true when there was one. */
+    boolean callOffQueuedWrite() {
+        if (write != Write.QUEUED) {
+            return false;
+        }
+        write = Write.NONE;
+        view = null;
+        return true;
+    }
+
+    /** The write the port was given has completed; false when there was none (a late or second completion). */
+    boolean finishIssuedWrite() {
+        if (write != Write.ISSUED) {
+            return false;
+        }
+        write = Write.NONE;
+        return true;
+    }
+
+    /** The write to issue now: the chunk, null to complete, or {@link Pipe#SKIP} when it was called off. */
+    ByteBuffer issue() {
+        if (write != Write.QUEUED) {
+            return Pipe.SKIP;
+        }
+        write = Write.ISSUED;
+        ByteBuffer chunk = view;
+        view = null;
+        return chunk;
+    }
+
+    // ---------------------------------------------------------------- port calls, run by the pipe's queue
+
+    void begin(TransferInfo info) {
+        try {
+            port.begin(info);
+        } catch (RuntimeException x) {
+            pipe.onReceiverGone(this, x);
+        }
+    }
+
+    void abort(PipeException failure) {
+        try {
+            port.abort(failure);
+        } catch (RuntimeException x) {
+            pipe.onReceiverGone(this, x);
+        }
+    }
+
     @Override
     public void onDisconnect(Throwable cause) {
         pipe.onReceiverGone(this, cause);

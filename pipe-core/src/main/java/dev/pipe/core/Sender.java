@@ -1,6 +1,7 @@
 package dev.pipe.core;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * The sender as the core sees it: the adapter feeds it the stream, one chunk per {@link SenderPort#demand()}.
@@ -18,6 +19,15 @@ public interface Sender {
 
     /** Answers a demand: the stream ended normally. */
     void onEnd();
+
+    /**
+     * While the pipe waits, tell the sender who is still missing at least every {@code every} (a
+     * {@link Progress.StillWaiting} line; 20 s when this is never called, and never more often than once a second).
+     * For a transport that notices a departed client only when it writes to it: an adapter that has stopped reading a
+     * waiting sender's body (it holds as much as it may) learns from the next line's write that the client left, and
+     * the pipe's path is free again.
+     */
+    void keepAlive(Duration every);
 
     /** The sender went away or its stream broke, at any time. Calls after the first do nothing. */
     void onError(Throwable cause);

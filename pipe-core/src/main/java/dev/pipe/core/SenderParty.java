@@ -1,9 +1,14 @@
 package dev.pipe.core;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The sender of a {@link Pipe}: the handle the adapter holds. State lives in the pipe, under its lock. */
 final class SenderParty implements Sender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SenderParty.class);
 
     final Pipe pipe;
     final SenderPort port;
@@ -34,8 +39,39 @@ final class SenderParty implements Sender {
     }
 
     @Override
+    public void keepAlive(Duration every) {
+        pipe.keepAlive(this, every);
+    }
+
+    @Override
     public void onError(Throwable cause) {
         pipe.onSenderGone(this, cause);
+    }
+
+    // ---------------------------------------------------------------- port calls, run by the pipe's queue
+
+    void report(Progress progress) {
+        try {
+            port.report(progress);
+        } catch (RuntimeException x) {
+            pipe.onSenderGone(this, x);
+        }
+    }
+
+    void finished() {
+        try {
+            port.finished();
+        } catch (RuntimeException x) {
+            LOG.debug("sender port failed on finish", x);
+        }
+    }
+
+    void fail(PipeException failure) {
+        try {
+            port.failed(failure);
+        } catch (RuntimeException x) {
+            LOG.debug("sender port failed on failure", x);
+        }
     }
 
     private void demand() {

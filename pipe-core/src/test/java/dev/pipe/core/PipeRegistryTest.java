@@ -22,38 +22,29 @@ class PipeRegistryTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 8, 255, 256})
-    void checkReceiversAcceptsOneToTheDefaultCap(int n) throws PipeException {
-        assertEquals(n, h.registry.checkReceivers(n));
+    void oneToTheDefaultCapOfReceiversIsAccepted(int n) throws PipeException {
+        h.sender(n);
+        assertEquals(1, h.registry.size());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, -1, 257, Integer.MAX_VALUE, Integer.MIN_VALUE})
-    void checkReceiversRefusesOutsideOneToTheDefaultCap(int n) {
-        PipeException refused = assertThrows(PipeException.class, () -> h.registry.checkReceivers(n));
+    void receiversOutsideOneToTheDefaultCapAreRefusedInTheEnginesOwnWords(int n) {
+        PipeException refused = assertThrows(PipeException.class, () -> h.receiver(n));
         assertEquals(Reason.INVALID_RECEIVERS, refused.reason());
-        assertEquals("Invalid \"n\" query parameter: n should be an integer from 1 to 256, but n = " + n + ".",
-                refused.getMessage());
+        assertEquals("The number of receivers must be from 1 to 256, not " + n + ".", refused.getMessage());
+        assertEquals(0, h.registry.size(), "a refused party creates no pipe");
     }
 
     @Test
     void maxReceiversConfigLowersTheCap() throws PipeException {
         Harness small = new Harness(PipeConfig.defaults().withMaxReceivers(8));
-        assertEquals(8, small.registry.checkReceivers(8));
-        PipeException refused = assertThrows(PipeException.class, () -> small.registry.checkReceivers(9));
+        small.sender(8);
+        PipeException refused = assertThrows(PipeException.class, () -> small.receiver(9));
         assertEquals(Reason.INVALID_RECEIVERS, refused.reason());
-        assertTrue(refused.getMessage().contains("from 1 to 8, but n = 9"), refused.getMessage());
-
+        assertTrue(refused.getMessage().contains("from 1 to 8, not 9"), refused.getMessage());
         assertThrows(PipeException.class, () -> small.sender(9));
-        assertThrows(PipeException.class, () -> small.receiver(9));
-        assertEquals(0, small.registry.size(), "a refused party creates no pipe");
-    }
-
-    @Test
-    void invalidReceiversSaysWhatTheAdapterRead() {
-        PipeException error = h.registry.invalidReceivers("abc");
-        assertEquals(Reason.INVALID_RECEIVERS, error.reason());
-        assertEquals("Invalid \"n\" query parameter: n should be an integer from 1 to 256, but n = abc.",
-                error.getMessage());
+        assertEquals(1, small.registry.size(), "a refused party creates no pipe");
     }
 
     @Test

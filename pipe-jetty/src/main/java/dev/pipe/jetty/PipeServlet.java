@@ -1,8 +1,8 @@
 package dev.pipe.jetty;
 
-import dev.pipe.core.AccessPolicy;
-import dev.pipe.core.Credentials;
-import dev.pipe.core.Durations;
+import dev.pipe.core.text.Durations;
+import dev.pipe.core.access.AccessPolicy;
+import dev.pipe.core.access.Credentials;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeException;
 import dev.pipe.core.PipeKey;
@@ -265,7 +265,7 @@ public class PipeServlet extends HttpServlet {
             decision = AccessPolicy.Decision.DENY;
         }
         if (decision != AccessPolicy.Decision.ALLOW) {
-            throw AccessPolicy.refusal(decision == null ? AccessPolicy.Decision.DENY : decision, role);
+            throw Refusals.access(decision == null ? AccessPolicy.Decision.DENY : decision, role);
         }
     }
 
@@ -341,17 +341,22 @@ public class PipeServlet extends HttpServlet {
     /** The number of receivers the party states: query parameter {@code n}, default 1, given at most once. */
     private int receivers(HttpServletRequest request) throws PipeException {
         List<String> values = queryValues(request.getQueryString(), "n");
+        int max = registry.config().maxReceivers();
         if (values.isEmpty()) {
-            return registry.checkReceivers(1);
+            return 1;
         }
         String value = values.get(0);
         if (values.size() > 1) {
-            throw registry.invalidReceivers("'" + String.join("', '", values) + "' (give it once)");
+            throw Refusals.invalidReceivers("'" + String.join("', '", values) + "' (give it once)", max);
         }
         if (!DIGITS.matcher(value).matches()) {
-            throw registry.invalidReceivers("'" + value + "'");
+            throw Refusals.invalidReceivers("'" + value + "'", max);
         }
-        return registry.checkReceivers(Integer.parseInt(value));
+        int n = Integer.parseInt(value);
+        if (n < 1 || n > max) {
+            throw Refusals.invalidReceivers(String.valueOf(n), max);
+        }
+        return n;
     }
 
     /** The decoded values of {@code name} in a query string, read without touching the request body. */

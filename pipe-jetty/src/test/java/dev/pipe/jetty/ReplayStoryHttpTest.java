@@ -135,7 +135,7 @@ class ReplayStoryHttpTest {
             }
             server.awaitReceivers(path, n);
             ProcessBuilder senderCommand = new ProcessBuilder("bash", "-c",
-                    "cat \"$FILE\" | pv -q -L 50k | curl -sS -T - \"$URL\"")
+                    "set -o pipefail; cat \"$FILE\" | pv -q -L 50k | curl -sS -T - \"$URL\"")
                     .redirectOutput(dir.resolve("sender.out").toFile())
                     .redirectError(dir.resolve("sender.err").toFile());
             senderCommand.environment().put("FILE", log.toString());

@@ -1,4 +1,4 @@
-package dev.pipe.core;
+package dev.pipe.core.access;
 
 import java.security.Principal;
 

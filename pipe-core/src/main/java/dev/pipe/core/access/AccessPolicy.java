@@ -1,4 +1,6 @@
-package dev.pipe.core;
+package dev.pipe.core.access;
+
+import dev.pipe.core.PipeKey;
 
 /**
  * Who may send to and receive from which pipe. The adapter asks before a party joins: a party that is refused never
@@ -38,18 +40,4 @@ public interface AccessPolicy {
 
     /** Everyone may send and receive on every pipe: the default, as piping-server. */
     AccessPolicy OPEN = (role, key, credentials) -> Decision.ALLOW;
-
-    /**
-     * The error for a decision other than {@code ALLOW}: {@code UNAUTHENTICATED} or {@code FORBIDDEN}, with a
-     * one-line message that names neither the pipe nor the credentials.
-     */
-    static PipeException refusal(Decision decision, Role role) {
-        return switch (decision) {
-            case UNAUTHENTICATED -> new PipeException(PipeException.Reason.UNAUTHENTICATED,
-                    "This server wants a token: send it as 'Authorization: Bearer TOKEN'.");
-            case DENY -> new PipeException(PipeException.Reason.FORBIDDEN, "Your token may not "
-                    + (role == Role.SEND ? "send to" : "receive from") + " this pipe.");
-            case ALLOW -> throw new IllegalArgumentException("ALLOW is no refusal");
-        };
-    }
 }

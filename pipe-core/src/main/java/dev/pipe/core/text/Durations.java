@@ -1,4 +1,4 @@
-package dev.pipe.core;
+package dev.pipe.core.text;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,16 +1,16 @@
-package dev.pipe.core;
+package dev.pipe.core.text;
 
 import java.util.Locale;
 
 /** Byte counts for people: {@code 512 B}, {@code 50.0 KB}, {@code 1.2 MB} (decimal units, as {@code pv} prints). */
-final class Sizes {
+public final class Sizes {
 
     private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB"};
 
     private Sizes() {
     }
 
-    static String format(double bytes) {
+    public static String format(double bytes) {
         if (bytes < 1000) {
             return Math.round(bytes) + " B";
         }

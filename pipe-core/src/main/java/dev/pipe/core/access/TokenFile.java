@@ -1,5 +1,7 @@
-package dev.pipe.core;
+package dev.pipe.core.access;
 
+import dev.pipe.core.PipeKey;
+import dev.pipe.core.Scheduler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,12 +1,15 @@
-package dev.pipe.core;
+package dev.pipe.core.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pipe.core.AccessPolicy.Decision;
-import dev.pipe.core.AccessPolicy.Role;
+import dev.pipe.core.PipeException;
+import dev.pipe.core.PipeKey;
+import dev.pipe.core.testing.ManualScheduler;
+import dev.pipe.core.access.AccessPolicy.Decision;
+import dev.pipe.core.access.AccessPolicy.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,7 +157,7 @@ class TokenFileTest {
         Path file = dir.resolve("tokens");
         Files.writeString(file, "old-token both /\n");
         TokenFile tokens = TokenFile.load(file);
-        dev.pipe.core.testing.ManualScheduler scheduler = new dev.pipe.core.testing.ManualScheduler();
+        ManualScheduler scheduler = new ManualScheduler();
         tokens.watch(scheduler, java.time.Duration.ofSeconds(1));
         write(file, "new-token both /\n", 1);
         assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "a", "old-token"), "not before the next check");
@@ -170,16 +173,6 @@ class TokenFileTest {
         String shown = new Credentials("very-secret", null, "10.1.2.3").toString();
         assertFalse(shown.contains("very-secret"), shown);
         assertTrue(shown.contains("bearer=given"), shown);
-    }
-
-    @Test
-    void refusalsSayWhatToDoWithoutNamingThePipe() {
-        PipeException missing = AccessPolicy.refusal(Decision.UNAUTHENTICATED, Role.RECEIVE);
-        assertEquals(PipeException.Reason.UNAUTHENTICATED, missing.reason());
-        PipeException denied = AccessPolicy.refusal(Decision.DENY, Role.SEND);
-        assertEquals(PipeException.Reason.FORBIDDEN, denied.reason());
-        assertEquals("Your token may not send to this pipe.", denied.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AccessPolicy.refusal(Decision.ALLOW, Role.SEND));
     }
 
     /** Writes {@code text} and sets its modification time back to one fixed instant: only the content tells. */
