@@ -321,6 +321,32 @@ class TimeoutTest {
         h.assertNothingLeft();
     }
 
+    /**
+     * A transport that notices a departed client only on a write asks for the waiting line more often: it comes at
+     * that pace (never more than once a second) until the pipe is established, and the default pace is untouched
+     * for the other senders.
+     */
+    @Test
+    void aWaitingSenderThatAsksForKeepAlivesHearsWhoIsMissingAtItsPace() throws PipeException {
+        ScriptedSender sender = h.sender(2);
+        sender.handle().keepAlive(Duration.ofSeconds(4));
+        h.scheduler.advanceTo(Duration.ofSeconds(12));
+        assertEquals(3, stillWaiting(sender), "a line at 4 s, 8 s and 12 s");
+        sender.handle().keepAlive(Duration.ofMillis(10));
+        h.scheduler.advanceTo(Duration.ofSeconds(15));
+        assertEquals(6, stillWaiting(sender), "never more often than once a second");
+        h.receiver(2);
+        h.receiver(2);
+        h.scheduler.advanceTo(Duration.ofSeconds(60));
+        assertEquals(6, stillWaiting(sender), "no waiting line once established");
+        sender.abort();
+        h.assertNothingLeft();
+    }
+
+    private static long stillWaiting(ScriptedSender sender) {
+        return sender.reports().stream().filter(p -> p instanceof Progress.StillWaiting).count();
+    }
+
     @Test
     void streamingSenderGetsAStatusLineAfter5SecondsWhenBytesMoved() throws PipeException {
         Harness.Established pipe = h.establish(1);

@@ -1,12 +1,8 @@
 package dev.pipe.jetty;
 
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,26 +31,9 @@ final class ClientWatch implements Callback {
         this.onClosed = onClosed;
     }
 
-    /** Starts watching; false when the connection is not HTTP/1 (HTTP/2 reports a closed stream by itself). */
-    static boolean watch(HttpServletRequest request, Runnable onClosed) {
-        EndPoint endPoint = http1EndPoint(request);
-        if (endPoint == null) {
-            return false;
-        }
-        ClientWatch watch = new ClientWatch(endPoint, onClosed);
-        return endPoint.tryFillInterested(watch);
-    }
-
-    /** The end point of an HTTP/1 connection, or null. */
-    static EndPoint http1EndPoint(HttpServletRequest request) {
-        ServletContextRequest servletRequest = ServletContextRequest.getServletContextRequest(request);
-        if (servletRequest == null) {
-            return null;
-        }
-        ConnectionMetaData metaData = servletRequest.getConnectionMetaData();
-        HttpVersion version = metaData.getHttpVersion();
-        boolean http1 = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
-        return http1 ? metaData.getConnection().getEndPoint() : null;
+    /** Starts watching an HTTP/1 connection's end point; false when Jetty would not take the interest. */
+    static boolean watch(EndPoint endPoint, Runnable onClosed) {
+        return endPoint.tryFillInterested(new ClientWatch(endPoint, onClosed));
     }
 
     @Override

@@ -4,10 +4,11 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
+import dev.pipe.core.PipeException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ final class Exchange implements AsyncListener {
     final HttpServletRequest request;
     final HttpServletResponse response;
     final AsyncContext async;
-    private final EndPoint endPoint;
+    final Container container;
+    private final Container.Connection connection;
     private final long savedIdleTimeout;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable onGone = () -> { };
@@ -36,11 +38,14 @@ final class Exchange implements AsyncListener {
         async.addListener(this);
         // A paused sender or a blocked receiver leaves a read or write pending for as long as the pipe allows;
         // the connector's idle timeout (30 s by default) must not cut it: the core's idle timeout does.
-        this.endPoint = ClientWatch.http1EndPoint(request);
-        this.savedIdleTimeout = endPoint == null ? 0 : endPoint.getIdleTimeout();
-        if (endPoint != null) {
-            endPoint.setIdleTimeout(idleTimeout.toMillis());
-        }
+        this.container = Container.of(request);
+        this.connection = container.connection(request);
+        this.savedIdleTimeout = connection.idleTimeout(idleTimeout.toMillis());
+    }
+
+    /** Watches the connection of a request whose body is all read; false when there is no connection to watch. */
+    boolean watch(Runnable onClosed) {
+        return connection.watch(onClosed);
     }
 
     /** What to do when the container reports the client gone. */
@@ -71,26 +76,45 @@ final class Exchange implements AsyncListener {
         }
     }
 
+    /**
+     * Refuses the party after {@code startAsync}, before anything was written or a write listener set: its status
+     * and one line, then the end of the exchange; cut off instead when even that cannot be written.
+     */
+    void refuse(PipeException refusal) {
+        try {
+            Responses.refuse(response, refusal);
+            complete();
+        } catch (IOException | RuntimeException x) {
+            LOG.debug("refusal not written", x);
+            abort();
+        }
+    }
+
+    /** As {@link #refuse(PipeException)}, with a status and a line of the adapter's own. */
+    void refuse(int status, String message) {
+        try {
+            Responses.sendError(response, status, message);
+            complete();
+        } catch (IOException | RuntimeException x) {
+            LOG.debug("refusal not written", x);
+            abort();
+        }
+    }
+
     /** Cuts the exchange off, so that the client sees an incomplete response rather than a clean end. */
     void abort() {
         if (ended.compareAndSet(false, true)) {
             LOG.debug("aborting {} {} (committed: {})", request.getMethod(), this, response.isCommitted());
-            try {
-                response.sendError(-1); // Jetty: abort the exchange, no error page
-            } catch (Exception x) {
-                LOG.debug("abort failed", x);
-            }
-            if (endPoint != null) {
-                // HTTP/1: close the connection, so that the client cannot mistake the cut for an end
-                endPoint.close();
-            }
+            container.abort(response);
+            // HTTP/1: close the connection, so that the client cannot mistake the cut for an end
+            connection.close();
             onEnded.run();
         }
     }
 
     private void restoreIdleTimeout() {
-        if (endPoint != null && savedIdleTimeout > 0) {
-            endPoint.setIdleTimeout(savedIdleTimeout);
+        if (savedIdleTimeout > 0) {
+            connection.idleTimeout(savedIdleTimeout);
         }
     }
 

@@ -18,6 +18,11 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * pipes as the client wrote them, and that a request body is read 64 KiB at a time. Jetty itself always answers {@code HTTP/1.1}, which RFC 9110 allows, but a client
  * written for the reference may read the status line.
  *
+ * <p>This is the one class that uses a Jetty package that is not API ({@code org.eclipse.jetty.server.internal}):
+ * Jetty 12 offers no public hook to choose the status line's version, and {@code HttpConnection} is where its
+ * generator is made. If a Jetty upgrade changes that class, this fails to compile, or {@code WireHttpTest} fails on
+ * the {@code HTTP/1.0 200 OK} it asserts.
+ *
  * <pre>{@code
  * ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(new HttpConfiguration()));
  * }</pre>

@@ -118,10 +118,10 @@ public class PipeServlet extends HttpServlet {
             // answered here rather than by the container, whose log line would name the request's path (a secret)
             LOG.error("a pipe request failed: {}", bug.toString(), bug);
             if (request.isAsyncStarted()) {
+                Container.of(request).abort(response);
                 try {
-                    response.sendError(-1); // Jetty: abort the exchange
                     request.getAsyncContext().complete();
-                } catch (IOException | RuntimeException x) {
+                } catch (RuntimeException x) {
                     LOG.debug("abort failed", x);
                 }
             } else if (!response.isCommitted()) {
@@ -176,8 +176,7 @@ public class PipeServlet extends HttpServlet {
                 hold = registry.hold(request.getRemoteAddr(), () -> port.expire("The form's file did not start"
                         + " within " + Durations.format(registry.config().joinTimeout()) + "."));
             } catch (PipeException e) {
-                reject(response, e);
-                exchange.complete();
+                exchange.refuse(e);
                 return;
             }
             exchange.onEnded(hold::close);
@@ -193,12 +192,7 @@ public class PipeServlet extends HttpServlet {
         try {
             sender = registry.attachSender(key, receivers, info, port, exchange.request.getRemoteAddr());
         } catch (PipeException e) {
-            try {
-                reject(response, e);
-                exchange.complete();
-            } catch (IOException | RuntimeException x) {
-                exchange.abort();
-            }
+            exchange.refuse(e);
             return false;
         }
         response.setStatus(200);
@@ -234,8 +228,7 @@ public class PipeServlet extends HttpServlet {
         try {
             receiver = registry.attachReceiver(key, receivers, port, request.getRemoteAddr());
         } catch (PipeException e) {
-            reject(response, e);
-            exchange.complete();
+            exchange.refuse(e);
             return;
         }
         port.attached(receiver);
@@ -243,13 +236,7 @@ public class PipeServlet extends HttpServlet {
 
     private static void reject(HttpServletResponse response, PipeException e) throws IOException {
         LOG.debug("refused: {}", e.reason());
-        if (e.reason() == PipeException.Reason.UNAUTHENTICATED) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"pipe\"");
-        } else if (e.reason() == PipeException.Reason.TOO_MANY_PIPES
-                || e.reason() == PipeException.Reason.TOO_MANY_WAITING) {
-            response.setHeader("Retry-After", "10");
-        }
-        Responses.sendError(response, StatusMapping.status(e.reason()), e.getMessage());
+        Responses.refuse(response, e);
     }
 
     /** Asks the access policy; a refusal is thrown, before the party touches the pipe. */

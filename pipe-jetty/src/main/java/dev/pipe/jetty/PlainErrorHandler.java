@@ -1,7 +1,6 @@
 package dev.pipe.jetty;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -43,15 +42,12 @@ public class PlainErrorHandler extends ErrorHandler {
             // error, not the server's: a 4xx, so that nothing a client sends makes the server answer 5xx
             response.setStatus(HttpStatus.BAD_REQUEST_400);
         }
-        byte[] body = ("[ERROR] " + reason(code, message) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = Responses.errorBody(reason(code, message));
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, "text/plain");
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
-        // as on the pipes' own errors: a browser may read it, nothing may cache or sniff it
-        headers.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        headers.put("X-Content-Type-Options", "nosniff");
-        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-        headers.put("X-Robots-Tag", "none");
+        // the same headers as the pipes' own errors
+        Responses.COMMON.forEach(headers::put);
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

@@ -7,21 +7,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
  * Non-blocking writes of a response body, one at a time, each completed when the container has taken the bytes.
  *
  * <p>A write is done when {@code isReady()} is true right after it, otherwise at the next {@code onWritePossible}
  * (the states of Jetty's {@code AsyncProxyServlet.StreamWriter}). Buffers go through Jetty's
- * {@link HttpOutput#write(ByteBuffer)}, which neither copies nor aggregates them, so each chunk leaves at once; when a
- * filter has wrapped the response, through the plain servlet write followed by a flush.
+ * the container's buffer write (Jetty's {@code HttpOutput.write(ByteBuffer)}), which neither copies nor aggregates them, so each chunk leaves at once; when a
+ * filter has wrapped the response, or on a container without buffer writes ({@link Container}), through the plain
+ * servlet write followed by a flush.
  * The caller keeps at most one write outstanding; nothing is written before {@link #start()}.
  */
 final class ResponseWriter implements WriteListener {
 
     private final ServletOutputStream out;
-    private final HttpOutput direct;   // Jetty's own stream, or null when a filter wrapped the response
+    private final Container.BufferWrites direct;   // the container's buffer writes, or null: array, then flush
     private final Consumer<Throwable> onFailure;
     private final Object lock = new Object();
 
@@ -32,9 +32,9 @@ final class ResponseWriter implements WriteListener {
     private Completion done;       // the write queued or in flight
     private Throwable failure;
 
-    ResponseWriter(ServletOutputStream out, Consumer<Throwable> onFailure) {
+    ResponseWriter(Container container, ServletOutputStream out, Consumer<Throwable> onFailure) {
         this.out = out;
-        this.direct = out instanceof HttpOutput jetty ? jetty : null;
+        this.direct = container.writes(out);
         this.onFailure = onFailure;
     }
 

@@ -1,10 +1,12 @@
 package dev.pipe.jetty;
 
+import dev.pipe.core.PipeException;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletApiResponse;
-import org.eclipse.jetty.http.HttpField;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The headers every pipe response carries, and the one-line error responses. */
 final class Responses {
@@ -14,32 +16,35 @@ final class Responses {
     private Responses() {
     }
 
-    /** Headers on every response of a pipe path (PROTOCOL.md section 7). */
-    static void common(HttpServletResponse response) {
-        response.setHeader("Access-Control-Allow-Origin", "*");
-        response.setHeader("X-Robots-Tag", "none");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("X-Accel-Buffering", "no");
+    /**
+     * The headers on every response, the pipes' and the container's own errors alike (PROTOCOL.md section 7): a
+     * browser may read it, nothing may cache, sniff or index it, and no proxy buffers it.
+     */
+    static final Map<String, String> COMMON = commonHeaders();
+
+    private static Map<String, String> commonHeaders() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Access-Control-Allow-Origin", "*");
+        headers.put("X-Robots-Tag", "none");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Accel-Buffering", "no");
+        return Collections.unmodifiableMap(headers);
     }
 
-    /**
-     * Adds a header with its value exactly as given. The Servlet API rewrites a {@code Content-Type} it is given
-     * ({@code text/plain; charset=UTF-8} becomes {@code text/plain;charset=utf-8}); a forwarded header must reach the
-     * receiver as the sender wrote it, so on Jetty's own response it goes straight into the response's fields.
-     */
-    static void addExact(HttpServletResponse response, String name, String value) {
-        if (response instanceof ServletApiResponse jetty) {
-            // a field without its well-known header, so that the servlet layer leaves the value alone
-            jetty.getResponse().getHeaders().add(new HttpField(null, name, value));
-        } else {
-            response.addHeader(name, value);
-        }
+    /** Sets the {@link #COMMON} headers. */
+    static void common(HttpServletResponse response) {
+        COMMON.forEach(response::setHeader);
+    }
+
+    /** The one {@code [ERROR]} line, as an error's body or the last line of a sender's progress. */
+    static String errorLine(String message) {
+        return "[ERROR] " + message;
     }
 
     /** The body of an error: one {@code [ERROR]} line. */
     static byte[] errorBody(String message) {
-        return ("[ERROR] " + message + "\n").getBytes(StandardCharsets.UTF_8);
+        return (errorLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Prepares an error response: status, {@code text/plain} exactly, {@code Content-Length}. */
@@ -60,5 +65,16 @@ final class Responses {
     static void sendError(HttpServletResponse response, int status, String message) throws IOException {
         byte[] body = prepareError(response, status, message);
         response.getOutputStream().write(body);
+    }
+
+    /** Answers a refusal of the core or of the access policy: its status, its headers, its one line. */
+    static void refuse(HttpServletResponse response, PipeException refusal) throws IOException {
+        if (refusal.reason() == PipeException.Reason.UNAUTHENTICATED) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"pipe\"");
+        } else if (refusal.reason() == PipeException.Reason.TOO_MANY_PIPES
+                || refusal.reason() == PipeException.Reason.TOO_MANY_WAITING) {
+            response.setHeader("Retry-After", "10");
+        }
+        sendError(response, StatusMapping.status(refusal.reason()), refusal.getMessage());
     }
 }

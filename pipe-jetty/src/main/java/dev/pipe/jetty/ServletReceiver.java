@@ -31,7 +31,7 @@ final class ServletReceiver implements ReceiverPort {
 
     ServletReceiver(Exchange exchange) throws IOException {
         this.exchange = exchange;
-        this.writer = new ResponseWriter(exchange.response.getOutputStream(), x -> gone(x));
+        this.writer = new ResponseWriter(exchange.container, exchange.response.getOutputStream(), x -> gone(x));
         exchange.onGone(() -> gone(new IOException("receiver gone")));
     }
 
@@ -39,7 +39,7 @@ final class ServletReceiver implements ReceiverPort {
     void attached(Receiver receiver) {
         this.handle = receiver;
         writer.start();
-        ClientWatch.watch(exchange.request, () -> gone(new IOException("receiver closed the connection")));
+        exchange.watch(() -> gone(new IOException("receiver closed the connection")));
         if (gone.get()) {
             receiver.onDisconnect(new IOException("receiver gone"));
         }
@@ -56,7 +56,7 @@ final class ServletReceiver implements ReceiverPort {
         response.setHeader("Connection", "close");
         for (Map.Entry<String, List<String>> header : info.metadata().entrySet()) {
             for (String value : header.getValue()) {
-                Responses.addExact(response, header.getKey(), value);
+                exchange.container.addExact(response, header.getKey(), value);
             }
         }
         if (info.contentLength() >= 0) {

@@ -9,13 +9,13 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.ee10.servlet.HttpInput;
+import java.time.Duration;
 
 /**
  * A sender over a non-blocking servlet request ({@link SenderPort} and {@link ReadListener}): the request body is
  * the stream, the response body the sender's progress lines.
  *
- * <p>A plain body is read straight into a direct chunk from a pool ({@link HttpInput#read(ByteBuffer)}, one copy
+ * <p>A plain body is read straight into a direct chunk from a pool (the container's buffer read, Jetty's {@code HttpInput.read(ByteBuffer)}: one copy
  * from Jetty's buffer), which is lent to the core until the core releases it: no further copy on the way to the n
  * receivers' sockets. A form (below) is read into an array of the chunk size, since its decoder works on arrays, and
  * its payload copied into the direct chunk on demand; so is a body whose input stream is not Jetty's own (a filter
@@ -42,7 +42,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private final ResponseWriter writer;
     private final ProgressWriter progress;
     private final MultipartDecoder form;   // null: the payload is the whole body
-    private final HttpInput direct;  // a plain body's input, read into direct chunks; null: read into the array
+    private final Container.BufferReads direct;  // a plain body's buffer reads into direct chunks; null: the array
     private final byte[] array;      // what a form (or a wrapped input) is read into; null when direct
     private final int capacity;      // the chunk size: bytes read ahead at most
     private final DirectBuffers pool;
@@ -50,7 +50,14 @@ final class ServletSender implements SenderPort, ReadListener {
     private final Object lock = new Object();
 
     /** How much of a plain body is read ahead while the pipe waits. */
-    static final int EARLY = 16 * 1024;
+    static final int EARLY = 64 * 1024;
+
+    /**
+     * How often a waiting sender whose read-ahead is full hears who is missing: each line is a write, and a write is
+     * how a client that left is noticed once its body is no longer read (two writes at most: the first may still
+     * be taken by the kernel).
+     */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(3);
 
     /** How much of a form may come before its file: fields and preamble are read and forgotten, but not forever. */
     static final long MAX_BEFORE_PAYLOAD = 1024 * 1024;
@@ -97,11 +104,11 @@ final class ServletSender implements SenderPort, ReadListener {
             throws IOException {
         this.exchange = exchange;
         this.in = exchange.request.getInputStream();
-        ResponseWriter writer = new ResponseWriter(exchange.response.getOutputStream(), this::gone);
+        ResponseWriter writer = new ResponseWriter(exchange.container, exchange.response.getOutputStream(), this::gone);
         this.writer = writer;
         this.progress = new ProgressWriter(exchange, writer, http10);
         this.form = form;
-        this.direct = form == null && in instanceof HttpInput input ? input : null;
+        this.direct = form == null ? exchange.container.reads(in) : null;
         this.capacity = pool.size();
         this.array = direct == null ? new byte[capacity] : null;
         this.pool = pool;
@@ -188,7 +195,7 @@ final class ServletSender implements SenderPort, ReadListener {
     @Override
     public void failed(PipeException failure) {
         finish();
-        progress.line("[ERROR] " + failure.getMessage());
+        progress.line(Responses.errorLine(failure.getMessage()));
         progress.finish();
     }
 
@@ -289,12 +296,19 @@ final class ServletSender implements SenderPort, ReadListener {
                 try {
                     if (payloadTo > payloadFrom) {
                         if (!demanded || sender == null || lent) {
-                            if (eof || filled >= readAheadLimit()) {
+                            if (eof) {
                                 return; // demand will come
                             }
-                            // read ahead behind the payload: while the pipe waits, so that a client that leaves
-                            // early is noticed; while the chunk lent is being written, so that the next is ready
-                            answer = read();
+                            if (filled >= readAheadLimit()) {
+                                // demand will come; a waiting sender whose body is no longer read is noticed
+                                // leaving only by a write to it
+                                answer = sender == null || started ? Answer.WAIT
+                                        : bodyEnds() ? ended() : Answer.KEEP_ALIVE;
+                            } else {
+                                // read ahead behind the payload: while the pipe waits, so that a client that leaves
+                                // early is noticed; while the chunk lent is being written, so that the next is ready
+                                answer = read();
+                            }
                         } else {
                             demanded = false;
                             lending = lend();
@@ -357,6 +371,10 @@ final class ServletSender implements SenderPort, ReadListener {
                     return;
                 }
                 case WATCH -> watch();
+                case KEEP_ALIVE -> {
+                    sender.keepAlive(KEEP_ALIVE);
+                    return; // demand will come
+                }
                 case WAIT -> {
                     return; // onDataAvailable will come
                 }
@@ -480,6 +498,23 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     }
 
+    /**
+     * True when a read-ahead that is exactly full holds the whole body: the end is all that is left to read (a
+     * body of exactly the read-ahead's size), so that its sender is watched as any sender whose body is in; under
+     * the lock.
+     */
+    private boolean bodyEnds() throws IOException {
+        if (!ready()) {
+            return false;
+        }
+        if (in.isFinished()) {
+            return true;
+        }
+        return direct != null ? direct.read(NO_ROOM) < 0 : in.read(array, filled, 0) < 0;
+    }
+
+    private static final ByteBuffer NO_ROOM = ByteBuffer.allocate(0);
+
     /** The most bytes read ahead of demand: a little while the pipe waits, a chunk once it streams; under the lock. */
     private int readAheadLimit() {
         return direct != null && !started ? Math.min(EARLY, capacity) : capacity;
@@ -546,7 +581,7 @@ final class ServletSender implements SenderPort, ReadListener {
         return stalled ? Answer.MORE : Answer.NONE;
     }
 
-    private enum Answer { NONE, MORE, WAIT, CHUNK, END, JOIN, FAIL, REFUSE, WATCH }
+    private enum Answer { NONE, MORE, WAIT, CHUNK, END, JOIN, FAIL, REFUSE, WATCH, KEEP_ALIVE }
 
     private void join() {
         Join pending;
@@ -573,31 +608,21 @@ final class ServletSender implements SenderPort, ReadListener {
                 returnChunk();
             }
         }
-        answer(408, message);
+        exchange.refuse(408, message);
     }
 
     /** A malformed form: before the pipe took the sender, a 400; after, a failed stream. */
     private void refuse(Sender sender, MultipartException failure) {
         if (sender == null) {
-            answer(400, failure.getMessage());
+            exchange.refuse(400, failure.getMessage());
         } else {
             sender.onError(failure);
             exchange.abort();
         }
     }
 
-    /** Ends an exchange the pipe never took with an error status and its one line. */
-    private void answer(int status, String message) {
-        try {
-            Responses.sendError(exchange.response, status, message);
-            exchange.complete();
-        } catch (IOException | RuntimeException x) {
-            exchange.abort();
-        }
-    }
-
     private void watch() {
-        ClientWatch.watch(exchange.request, () -> gone(new IOException("sender closed the connection")));
+        exchange.watch(() -> gone(new IOException("sender closed the connection")));
     }
 
     private void gone(Throwable cause) {

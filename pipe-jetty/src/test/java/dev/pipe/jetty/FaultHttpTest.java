@@ -78,7 +78,7 @@ class FaultHttpTest {
                 RawHttp sender = RawHttp.connect(server);
                 sender.request("PUT", TestServer.PREFIX + "/" + path, "Content-Length: 1000000");
                 // less than the server reads ahead of a waiting sender (ServletSender.EARLY): its going is seen at once
-                sender.write(BLOCK, 0, ServletSender.EARLY / 2);
+                sender.write(BLOCK, 0, Math.min(BLOCK.length, ServletSender.EARLY / 2));
                 server.awaitSender(path);
                 leave(sender, reset);
                 server.awaitGone(path);

@@ -1,0 +1,124 @@
+package dev.pipe.jetty;
+
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * What the servlet takes from its container beyond the Servlet 6.0 API, chosen once per exchange
+ * ({@link #of}): on Jetty, reads and writes of {@code ByteBuffer}s without a copy, a header value kept exactly as
+ * given, the connection (its idle timeout, a watch for the client hanging up, a hard close) and a cut-off response;
+ * elsewhere, the plain API's answer to each ({@link #PLAIN}). The state machines above never see which.
+ */
+interface Container {
+
+    /** Reads into the free space of a buffer: bytes read, 0 for none now, -1 at the end of the body. */
+    @FunctionalInterface
+    interface BufferReads {
+        int read(ByteBuffer into) throws IOException;
+    }
+
+    /** Writes a buffer as it is, without aggregating it: it leaves at once, no flush needed. */
+    @FunctionalInterface
+    interface BufferWrites {
+        void write(ByteBuffer bytes) throws IOException;
+    }
+
+    /** An HTTP/1 connection the exchange may act on; {@link #NONE} when the container gives no handle. */
+    interface Connection {
+        /** Sets the connection's idle timeout; returns the one it had (0 when unknown). */
+        long idleTimeout(long millis);
+
+        /** Watches a connection whose request is all read; {@code onClosed} runs when the client hangs up. */
+        boolean watch(Runnable onClosed);
+
+        /** Closes the connection at once, so that a cut-off response cannot be taken for a complete one. */
+        void close();
+
+        Connection NONE = new Connection() {
+            @Override
+            public long idleTimeout(long millis) {
+                return 0;
+            }
+
+            @Override
+            public boolean watch(Runnable onClosed) {
+                return false;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Buffer reads of {@code in}, or null: read through an array. */
+    BufferReads reads(ServletInputStream in);
+
+    /** Buffer writes of {@code out}, or null: write an array, then flush. */
+    BufferWrites writes(ServletOutputStream out);
+
+    /** Adds a header whose value must reach the client exactly as given (a forwarded {@code Content-Type}). */
+    void addExact(HttpServletResponse response, String name, String value);
+
+    /** The request's HTTP/1 connection, or {@link Connection#NONE}. */
+    Connection connection(HttpServletRequest request);
+
+    /** Ends a response so that the client sees it cut off, never complete; the exchange is over after it. */
+    void abort(HttpServletResponse response);
+
+    /** The plain Servlet 6.0 API: arrays, {@code addHeader}, no connection handle. */
+    Container PLAIN = new Container() {
+        @Override
+        public BufferReads reads(ServletInputStream in) {
+            return null;
+        }
+
+        @Override
+        public BufferWrites writes(ServletOutputStream out) {
+            return null;
+        }
+
+        @Override
+        public void addExact(HttpServletResponse response, String name, String value) {
+            response.addHeader(name, value);
+        }
+
+        @Override
+        public Connection connection(HttpServletRequest request) {
+            return Connection.NONE;
+        }
+
+        @Override
+        public void abort(HttpServletResponse response) {
+            // the plain API has no way to cut a response: nothing more is written, and the exchange's end (a
+            // chunked body left without its last chunk where the container allows) is the container's
+        }
+    };
+
+    /** Jetty's hooks when this request is Jetty's own, else the plain API. */
+    static Container of(HttpServletRequest request) {
+        return JettyPresence.JETTY && JettyContainer.owns(request) ? JettyContainer.INSTANCE : PLAIN;
+    }
+
+    /** Whether Jetty's servlet classes can be loaded here at all (another container may lack them). */
+    final class JettyPresence {
+        static final boolean JETTY = present("org.eclipse.jetty.ee10.servlet.ServletContextRequest");
+
+        private JettyPresence() {
+        }
+
+        private static boolean present(String name) {
+            try {
+                Class.forName(name, false, Container.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError absent) {
+                return false;
+            }
+        }
+    }
+}
