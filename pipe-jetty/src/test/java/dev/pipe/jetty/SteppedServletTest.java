@@ -1,0 +1,189 @@
+package dev.pipe.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pipe.core.PipeConfig;
+import dev.pipe.core.PipeRegistry;
+import dev.pipe.core.PipeState;
+import dev.pipe.core.testing.ManualScheduler;
+import dev.pipe.jetty.fake.FakeExchange;
+import dev.pipe.core.PipeKey;
+import dev.pipe.core.PipeObserver;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The servlet stepped through container orderings without a socket: scripted request bodies, response streams and
+ * async contexts ({@code dev.pipe.jetty.fake}) whose callbacks run only when the test says, on the test's thread.
+ * So an ordering that a real server hits once in hundreds of runs is played here every time, one step at a time, as
+ * {@code RaceTest} does for the core. It also shows the servlet runs on the plain Servlet API: these fakes are not
+ * Jetty's, so the {@link Container#PLAIN} path (array reads, write then flush, no connection handle) is the one taken.
+ */
+class SteppedServletTest {
+
+    private static final String MAPPING = "/api/v1/pipe";
+
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final Map<PipeKey, PipeState> ends = new ConcurrentHashMap<>();
+    private final PipeRegistry registry = new PipeRegistry(PipeConfig.defaults(), scheduler, new PipeObserver() {
+        @Override
+        public void onEnd(PipeKey key, PipeState state) {
+            ends.put(key, state);
+        }
+    });
+    private final PipeServlet servlet = new PipeServlet(registry);
+
+    @AfterEach
+    void close() {
+        registry.close();
+    }
+
+    /**
+     * A receiver waits; a sender's whole small body has arrived with its request, so the pipe is established while
+     * the sender joins, before it has set its read listener. Nothing may be read before the listener is set: a read
+     * then is a blocking one, and Jetty refused the late listener with an exception that cut the sender's response
+     * off (once in about 800 uploads over sockets before the fix; ReadCallbackHttpTest). Here the ordering is played
+     * every time, and a read before the listener is counted by the fake.
+     */
+    @Test
+    void aSenderWhoseBodyIsAllInIsReadOnlyOnceItListens() throws Exception {
+        FakeExchange receiver = FakeExchange.get(MAPPING, "/small").build();
+        servlet.service(receiver.request(), receiver.response());
+        FakeExchange sender = FakeExchange.put(MAPPING, "/small").header("Content-Length", "13").build();
+        sender.input().strictReady(true);
+        sender.input().arrive("from the jar\n");
+        sender.input().arriveEnd();
+
+        servlet.service(sender.request(), sender.response());
+        assertEquals(0, sender.input().blockingReads(), "no read before the read listener");
+        runAll(receiver, sender);
+
+        assertEquals(0, sender.input().blockingReads(), "no read before the read listener");
+        assertEquals("from the jar\n", receiver.output().text());
+        assertTrue(receiver.async().completed(), "the receiver's exchange completed");
+        assertTrue(sender.async().completed(), "the sender's exchange completed");
+        assertTrue(sender.output().text().contains("[INFO] All receiver(s) was/were received successfully.\n"),
+                sender.output().text());
+        assertClean(receiver, sender);
+        assertEquals(PipeState.COMPLETED, lastState("small"));
+    }
+
+    /**
+     * A body that comes in pieces while a receiver is slow: the next chunk is asked for from the receiver's write
+     * completion, not from a read callback, while bytes arrive between an {@code isReady()} that said no and its
+     * callback. {@code isReady()} is then asked at most once per callback (Jetty throws on a second ask while its
+     * callback is pending, which cut transfers off under churn before the fix).
+     */
+    @Test
+    void aBodyInPiecesToASlowReceiverIsAskedReadyOncePerCallback() throws Exception {
+        FakeExchange receiver = FakeExchange.get(MAPPING, "/pieces").build();
+        servlet.service(receiver.request(), receiver.response());
+        FakeExchange sender = FakeExchange.put(MAPPING, "/pieces").header("Transfer-Encoding", "chunked").build();
+        sender.input().strictReady(true);
+        servlet.service(sender.request(), sender.response());
+        runAll(receiver, sender);
+
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            String piece = "line " + i + " of the incident log\n";
+            expected.append(piece);
+            if (i % 3 == 0) {
+                receiver.output().block();
+            }
+            sender.input().arrive(piece);
+            if (!sender.steps().isEmpty()) {
+                sender.steps().runNext();      // the read callback alone first, before the receiver's
+            }
+            receiver.output().unblock();
+            runAll(receiver, sender);
+        }
+        sender.input().arriveEnd();
+        runAll(receiver, sender);
+
+        assertEquals(expected.toString(), receiver.output().text());
+        assertTrue(sender.async().completed(), "the sender's exchange completed");
+        assertTrue(receiver.async().completed(), "the receiver's exchange completed");
+        assertClean(receiver, sender);
+        assertEquals(PipeState.COMPLETED, lastState("pieces"));
+    }
+
+    /**
+     * The ordering the churn test found (fixed in the sender's {@code ready()}): with a window of two the sender has
+     * asked {@code isReady()} and been told no; bytes arrive, so the container owes it a read callback; before that
+     * callback runs, the receiver's write completes and the pipe asks for the next chunk from the receiver's thread;
+     * the sender reads those bytes off the callback and asks {@code isReady()} again, with the callback still owed
+     * and nothing left, which Jetty answers by throwing. Taken as a "not yet", the owed callback carries on; taken as
+     * a failure, it cut the transfer off. Checked: with {@code ready()} no longer catching the exception, this test
+     * fails (the receiver never gets the whole log).
+     */
+    @Test
+    void aDemandThatComesWhileAReadCallbackIsOwedWaitsForThatCallback() throws Exception {
+        PipeServlet windowTwo = new PipeServlet(new PipeRegistry(PipeConfig.defaults().withWindow(2), scheduler,
+                new PipeObserver() {
+                    @Override
+                    public void onEnd(PipeKey key, PipeState state) {
+                        ends.put(key, state);
+                    }
+                }));
+        FakeExchange receiver = FakeExchange.get(MAPPING, "/owed").build();
+        windowTwo.service(receiver.request(), receiver.response());
+        FakeExchange sender = FakeExchange.put(MAPPING, "/owed").header("Transfer-Encoding", "chunked").build();
+        sender.input().strictReady(true);
+        windowTwo.service(sender.request(), sender.response());
+        runAll(receiver, sender);
+
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 10; i += 2) {
+            String first = "line " + i + " of the incident log\n";
+            String second = "line " + (i + 1) + " of the incident log\n";
+            expected.append(first).append(second);
+            receiver.output().block();
+            sender.input().arrive(first);
+            sender.steps().runAll();           // read, lent; the receiver's write waits; isReady() said no
+            sender.input().arrive(second);     // a read callback is owed to the sender, not yet run
+            receiver.output().unblock();
+            receiver.steps().runAll();         // the write completes: the next demand, off the read callback
+            runAll(receiver, sender);
+            assertEquals(List.of(), sender.input().callbackFailures(), "read callbacks threw");
+        }
+        sender.input().arriveEnd();
+        runAll(receiver, sender);
+
+        assertEquals(expected.toString(), receiver.output().text());
+        assertTrue(sender.async().completed(), "the sender's exchange completed: " + sender.output().text());
+        assertClean(receiver, sender);
+        assertEquals(PipeState.COMPLETED, lastState("owed"));
+        windowTwo.registry().close();
+    }
+
+    /** Runs every owed callback of both exchanges, and what they owe in turn, until none is left. */
+    private static void runAll(FakeExchange... exchanges) {
+        for (int round = 0; round < 1_000; round++) {
+            boolean ran = false;
+            for (FakeExchange exchange : exchanges) {
+                ran |= exchange.steps().runAll() > 0;
+            }
+            if (!ran) {
+                return;
+            }
+        }
+        throw new AssertionError("callbacks still owed after 1,000 rounds: a loop");
+    }
+
+    private static void assertClean(FakeExchange... exchanges) {
+        for (FakeExchange exchange : exchanges) {
+            assertEquals(List.of(), exchange.input().callbackFailures(), "read callbacks threw");
+            assertEquals(List.of(), exchange.output().callbackFailures(), "write callbacks threw");
+            assertEquals(List.of(), exchange.invalidStatuses(), "a status that is no HTTP status");
+        }
+    }
+
+    private PipeState lastState(String path) throws Exception {
+        return ends.get(registry.key(path));
+    }
+
+}
