@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pipe.core.AccessPolicy;
+import dev.pipe.core.access.AccessPolicy;
 import dev.pipe.core.PipeConfig;
-import dev.pipe.core.TokenFile;
+import dev.pipe.core.access.TokenFile;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.pipe.jetty;
 
-import dev.pipe.core.AccessPolicy;
+import dev.pipe.core.access.AccessPolicy;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeKey;
 import dev.pipe.core.PipeObserver;
