@@ -335,17 +335,8 @@ final class Pipe {
         queue.run();
     }
 
-    /** Fails the pipe because the registry is draining, if it is still waiting (a streaming pipe goes on). */
-    void shutdownIfWaiting() {
-        shutdown(true);
-    }
-
-    /** Fails the pipe because the registry is closing. */
-    void shutdown() {
-        shutdown(false);
-    }
-
-    private void shutdown(boolean onlyIfWaiting) {
+    /** Fails the pipe because the registry is closing, or draining ({@code onlyIfWaiting}: a streaming pipe goes on). */
+    void shutdown(boolean onlyIfWaiting) {
         synchronized (lock) {
             if (state.isTerminal() || (onlyIfWaiting && state != PipeState.WAITING)) {
                 return;
@@ -378,7 +369,7 @@ final class Pipe {
         String summary = toString();
         long tookMillis = fanOut == null ? 0 : fanOut.took().toMillis();
         long bytes = fanOut == null ? 0 : fanOut.bytes();
-        queue.add(() -> logEnd(terminal, from, summary, bytes, tookMillis, failure));
+        queue.add(() -> TransferLog.ended(key, expected, terminal, from, summary, bytes, tookMillis, failure));
     }
 
     // guarded by lock: the parties no longer wait (established, or ended), so their clients' counts go down
@@ -388,18 +379,6 @@ final class Pipe {
         }
         for (ReceiverParty receiver : receivers) {
             receiver.ticket.release();
-        }
-    }
-
-    private void logEnd(PipeState terminal, PipeState from, String summary, long bytes, long tookMillis,
-                        PipeException failure) {
-        if (terminal == PipeState.ABANDONED) {
-            LOG.debug("{} abandoned", summary);
-        } else if (from == PipeState.STREAMING) {
-            LOG.info("pipe {} {}: {} receiver(s), {} bytes in {} ms{}", key, terminal, expected, bytes, tookMillis,
-                    failure == null ? "" : " (" + failure.reason() + ")");
-        } else {
-            LOG.info("pipe {} {}: {}", key, terminal, failure == null ? "" : failure.getMessage());
         }
     }
 

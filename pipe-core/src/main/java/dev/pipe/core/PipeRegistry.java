@@ -291,7 +291,7 @@ public final class PipeRegistry implements AutoCloseable {
     public void drain() {
         draining = true;
         for (Pipe pipe : pipes.values()) {
-            pipe.shutdownIfWaiting();
+            pipe.shutdown(true);
         }
     }
 
@@ -326,7 +326,7 @@ public final class PipeRegistry implements AutoCloseable {
     public void close() {
         closed = true;
         for (Pipe pipe : pipes.values()) {
-            pipe.shutdown();
+            pipe.shutdown(false);
         }
     }
 

@@ -114,7 +114,7 @@ class PipeRegistryTest {
                 p -> { });
         assertFalse(pipe.toString().contains(Harness.PATH), pipe.toString());
         assertTrue(pipe.toString().contains(h.key.hash()), pipe.toString());
-        pipe.shutdown();
+        pipe.shutdown(false);
         sender.abort();
         h.assertNothingLeft();
     }
