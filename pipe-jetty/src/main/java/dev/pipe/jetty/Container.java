@@ -1,5 +1,6 @@
 package dev.pipe.jetty;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -69,7 +70,7 @@ interface Container {
     Connection connection(HttpServletRequest request);
 
     /** Ends a response so that the client sees it cut off, never complete; the exchange is over after it. */
-    void abort(HttpServletResponse response);
+    void abort(HttpServletResponse response, AsyncContext async);
 
     /** The plain Servlet 6.0 API: arrays, {@code addHeader}, no connection handle. */
     Container PLAIN = new Container() {
@@ -94,9 +95,15 @@ interface Container {
         }
 
         @Override
-        public void abort(HttpServletResponse response) {
-            // the plain API has no way to cut a response: nothing more is written, and the exchange's end (a
-            // chunked body left without its last chunk where the container allows) is the container's
+        public void abort(HttpServletResponse response, AsyncContext async) {
+            // The plain API has no way to cut a response off: the exchange is completed so that the container frees
+            // it, and a client that was promised a Content-Length sees it short. A chunked body ends cleanly here;
+            // a container's own way to cut it belongs in its Container.
+            try {
+                async.complete();
+            } catch (IllegalStateException over) {
+                // completed already
+            }
         }
     };
 

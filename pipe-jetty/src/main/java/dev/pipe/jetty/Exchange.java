@@ -24,6 +24,7 @@ final class Exchange implements AsyncListener {
     final HttpServletResponse response;
     final AsyncContext async;
     final Container container;
+    final Wire wire;
     private final Container.Connection connection;
     private final long savedIdleTimeout;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -39,6 +40,7 @@ final class Exchange implements AsyncListener {
         // A paused sender or a blocked receiver leaves a read or write pending for as long as the pipe allows;
         // the connector's idle timeout (30 s by default) must not cut it: the core's idle timeout does.
         this.container = Container.of(request);
+        this.wire = Wire.of(request);
         this.connection = container.connection(request);
         this.savedIdleTimeout = connection.idleTimeout(idleTimeout.toMillis());
     }
@@ -105,7 +107,7 @@ final class Exchange implements AsyncListener {
     void abort() {
         if (ended.compareAndSet(false, true)) {
             LOG.debug("aborting {} {} (committed: {})", request.getMethod(), this, response.isCommitted());
-            container.abort(response);
+            container.abort(response, async);
             // HTTP/1: close the connection, so that the client cannot mistake the cut for an end
             connection.close();
             onEnded.run();

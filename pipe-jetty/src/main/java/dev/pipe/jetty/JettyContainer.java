@@ -1,5 +1,6 @@
 package dev.pipe.jetty;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -86,7 +87,7 @@ final class JettyContainer implements Container {
     }
 
     @Override
-    public void abort(HttpServletResponse response) {
+    public void abort(HttpServletResponse response, AsyncContext async) {
         try {
             response.sendError(-1); // Jetty: abort the exchange, no error page; never written as a status
         } catch (Exception x) {

@@ -118,8 +118,8 @@ public class PipeServlet extends HttpServlet {
             // answered here rather than by the container, whose log line would name the request's path (a secret)
             LOG.error("a pipe request failed: {}", bug.toString(), bug);
             if (request.isAsyncStarted()) {
-                Container.of(request).abort(response);
                 try {
+                    Container.of(request).abort(response, request.getAsyncContext());
                     request.getAsyncContext().complete();
                 } catch (RuntimeException x) {
                     LOG.debug("abort failed", x);
@@ -164,8 +164,7 @@ public class PipeServlet extends HttpServlet {
             return;
         }
         Exchange exchange = new Exchange(request, response, backstop());
-        boolean http10 = "HTTP/1.0".equals(request.getProtocol());
-        ServletSender port = new ServletSender(exchange, chunks, registry.config().window(), http10, form);
+        ServletSender port = new ServletSender(exchange, chunks, registry.config().window(), form);
         if (form == null) {
             join(exchange, port, key, receivers, Forwarding.info(request));
         } else {
@@ -198,11 +197,8 @@ public class PipeServlet extends HttpServlet {
         response.setStatus(200);
         Responses.common(response);
         response.setContentType("text/plain");
-        response.setHeader("Connection", "close");
-        if ("HTTP/1.1".equals(exchange.request.getProtocol())) {
-            // chunked, so that a progress stream cut off is not mistaken for a finished one
-            response.setHeader("Transfer-Encoding", "chunked");
-        }
+        exchange.wire.endConnection(response);
+        exchange.wire.frameUnknownLength(response); // a progress stream cut off is not mistaken for a finished one
         port.attached(sender);
         return true;
     }

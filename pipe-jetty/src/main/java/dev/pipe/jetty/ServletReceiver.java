@@ -52,8 +52,7 @@ final class ServletReceiver implements ReceiverPort {
         Responses.common(response);
         // bytes a sender chose must never run script on the host application's origin
         response.setHeader("Content-Security-Policy", "sandbox");
-        // our watch on the connection cannot be withdrawn: the connection ends with this response
-        response.setHeader("Connection", "close");
+        exchange.wire.endConnection(response);
         for (Map.Entry<String, List<String>> header : info.metadata().entrySet()) {
             for (String value : header.getValue()) {
                 exchange.container.addExact(response, header.getKey(), value);
@@ -62,10 +61,8 @@ final class ServletReceiver implements ReceiverPort {
         if (info.contentLength() >= 0) {
             response.setContentLengthLong(info.contentLength());
             length = info.contentLength();
-        } else if ("HTTP/1.1".equals(exchange.request.getProtocol())) {
-            // With Connection: close, Jetty would end the body by closing the connection, and a cut-off stream
-            // would look complete. Chunked framing lets the client tell the two apart (PROTOCOL.md section 6).
-            response.setHeader("Transfer-Encoding", "chunked");
+        } else {
+            exchange.wire.frameUnknownLength(response);
         }
         String exposed = Forwarding.exposedHeaders(info);
         if (!exposed.isEmpty()) {
@@ -95,8 +92,7 @@ final class ServletReceiver implements ReceiverPort {
             writer.abandon(reason);
             return;
         }
-        // as in begin(): our watch on the connection cannot be withdrawn, so the connection ends with this response
-        exchange.response.setHeader("Connection", "close");
+        exchange.wire.endConnection(exchange.response);
         byte[] body = Responses.prepareError(exchange.response, StatusMapping.status(reason.reason()),
                 reason.getMessage());
         writer.write(ByteBuffer.wrap(body), new Completion() {

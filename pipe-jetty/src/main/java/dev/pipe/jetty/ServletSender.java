@@ -100,13 +100,13 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     };
 
-    ServletSender(Exchange exchange, DirectBuffers pool, int window, boolean http10, MultipartDecoder form)
+    ServletSender(Exchange exchange, DirectBuffers pool, int window, MultipartDecoder form)
             throws IOException {
         this.exchange = exchange;
         this.in = exchange.request.getInputStream();
         ResponseWriter writer = new ResponseWriter(exchange.container, exchange.response.getOutputStream(), this::gone);
         this.writer = writer;
-        this.progress = new ProgressWriter(exchange, writer, http10);
+        this.progress = new ProgressWriter(exchange, writer, exchange.wire.buffersProgress());
         this.form = form;
         this.direct = form == null ? exchange.container.reads(in) : null;
         this.capacity = pool.size();

@@ -73,6 +73,35 @@ class SteppedServletTest {
     }
 
     /**
+     * The same rule when the pipe asks for bytes at the worst moment: the receiver arrives, and the pipe is
+     * established, while the waiting sender is inside {@code setReadListener}. Checked: with {@code listening} set
+     * before {@code setReadListener} (the ordering of the round that introduced the bug), the demand reads the body
+     * there and then, a blocking read, and this test fails.
+     */
+    @Test
+    void aDemandWhileTheSenderSetsItsListenerDoesNotRead() throws Exception {
+        FakeExchange sender = FakeExchange.put(MAPPING, "/racing").header("Content-Length", "13").build();
+        FakeExchange receiver = FakeExchange.get(MAPPING, "/racing").build();
+        sender.input().arrive("from the jar\n");
+        sender.input().arriveEnd();
+        sender.input().whileSettingListener(() -> {
+            try {
+                servlet.service(receiver.request(), receiver.response());
+            } catch (Exception x) {
+                throw new AssertionError(x);
+            }
+        });
+        servlet.service(sender.request(), sender.response());
+        runAll(receiver, sender);
+
+        assertEquals(0, sender.input().blockingReads(), "no read before the read listener");
+        assertEquals("from the jar\n", receiver.output().text());
+        assertTrue(sender.async().completed(), "the sender's exchange completed");
+        assertClean(receiver, sender);
+        assertEquals(PipeState.COMPLETED, lastState("racing"));
+    }
+
+    /**
      * A body that comes in pieces while a receiver is slow: the next chunk is asked for from the receiver's write
      * completion, not from a read callback, while bytes arrive between an {@code isReady()} that said no and its
      * callback. {@code isReady()} is then asked at most once per callback (Jetty throws on a second ask while its
@@ -158,6 +187,45 @@ class SteppedServletTest {
         assertClean(receiver, sender);
         assertEquals(PipeState.COMPLETED, lastState("owed"));
         windowTwo.registry().close();
+    }
+
+    /**
+     * A sender's client leaves while the pipe is taking it: its container reports the client gone (an
+     * {@code AsyncListener.onError}) after the registry has the sender and before the servlet has its handle. The pipe
+     * must hear of it: it fails, and its receiver is cut off, at once. It kept the dead sender until a timeout before
+     * the fix, so that its path stayed taken. Checked: with {@code attached()} no longer reporting a failure that
+     * came before the handle, this test fails.
+     */
+    @Test
+    void aSenderThatLeavesWhileThePipeTakesItIsReportedToThePipe() throws Exception {
+        FakeExchange[] joining = new FakeExchange[1];
+        PipeServlet leaving = new PipeServlet(new PipeRegistry(PipeConfig.defaults(), scheduler, new PipeObserver() {
+            @Override
+            public void onJoin(PipeKey key, boolean sender, int receivers) {
+                if (sender) {
+                    // inside attachSender, before it returns the handle: the client goes, and the container says so
+                    joining[0].clientGone(new java.io.IOException("client gone while joining"));
+                    joining[0].steps().runAll();
+                }
+            }
+
+            @Override
+            public void onEnd(PipeKey key, PipeState state) {
+                ends.put(key, state);
+            }
+        }));
+        FakeExchange receiver = FakeExchange.get(MAPPING, "/leaving").build();
+        leaving.service(receiver.request(), receiver.response());
+        FakeExchange sender = FakeExchange.put(MAPPING, "/leaving").header("Content-Length", "100").build();
+        sender.input().arrive("the first bytes of a hundred");
+        joining[0] = sender;
+        leaving.service(sender.request(), sender.response());
+        runAll(receiver, sender);
+
+        assertEquals(PipeState.FAILED, ends.get(leaving.registry().key("leaving")), "the pipe heard the sender go");
+        assertTrue(receiver.async().completed(), "the receiver's exchange is over");
+        assertEquals(0, leaving.registry().size(), "the path is free");
+        leaving.registry().close();
     }
 
     /** Runs every owed callback of both exchanges, and what they owe in turn, until none is left. */

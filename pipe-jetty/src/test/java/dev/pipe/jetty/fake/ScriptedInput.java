@@ -104,6 +104,16 @@ public final class ScriptedInput extends ServletInputStream {
         }
     }
 
+    /**
+     * Runs {@code hook} inside the next {@code setReadListener}, before the listener is in place: what another thread
+     * (a pipe asking for bytes) may do at that moment.
+     */
+    public synchronized void whileSettingListener(Runnable hook) {
+        whileSettingListener = hook;
+    }
+
+    private Runnable whileSettingListener;
+
     @Override
     public synchronized void setReadListener(ReadListener readListener) {
         Objects.requireNonNull(readListener, "readListener");
@@ -112,6 +122,11 @@ public final class ScriptedInput extends ServletInputStream {
         }
         if (!asyncStarted.getAsBoolean()) {
             throw new IllegalStateException("Async not started");
+        }
+        Runnable hook = whileSettingListener;
+        whileSettingListener = null;
+        if (hook != null) {
+            hook.run(); // what another thread did while the adapter was inside setReadListener
         }
         listener = readListener;
         if (failure != null || !chunks.isEmpty() || ended) {
