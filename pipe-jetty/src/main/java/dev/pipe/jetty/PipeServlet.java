@@ -166,7 +166,7 @@ public class PipeServlet extends HttpServlet {
         Exchange exchange = new Exchange(request, response, backstop());
         ServletSender port = new ServletSender(exchange, chunks, registry.config().window(), form);
         if (form == null) {
-            join(exchange, port, key, receivers, Forwarding.info(request));
+            port.start(plain -> join(exchange, port, key, receivers, Forwarding.info(request)));
         } else {
             // an HTML form: the sender joins once its file part's headers are in, for the receivers to get them.
             // Until then it holds a place as a pipe would (the limits count it) for at most the join window.
@@ -179,28 +179,31 @@ public class PipeServlet extends HttpServlet {
                 return;
             }
             exchange.onEnded(hold::close);
-            port.readForm(decoder -> hold.release()
-                    && join(exchange, port, key, receivers, Forwarding.info(request, decoder)));
+            // once the hold has expired, the 408 is its answer and the sender does not join
+            port.start(decoder -> hold.release()
+                    ? join(exchange, port, key, receivers, Forwarding.info(request, decoder)) : null);
         }
     }
 
-    /** Puts the sender on its pipe; when the pipe refuses it, answers the error and ends the exchange. */
-    private boolean join(Exchange exchange, ServletSender port, PipeKey key, int receivers, TransferInfo info) {
+    /**
+     * Puts the sender on its pipe and sets its response's headers; when the pipe refuses it, answers the error and
+     * ends the exchange (null).
+     */
+    private Sender join(Exchange exchange, ServletSender port, PipeKey key, int receivers, TransferInfo info) {
         HttpServletResponse response = exchange.response;
         Sender sender;
         try {
             sender = registry.attachSender(key, receivers, info, port, exchange.request.getRemoteAddr());
         } catch (PipeException e) {
             exchange.refuse(e);
-            return false;
+            return null;
         }
         response.setStatus(200);
         Responses.common(response);
         response.setContentType("text/plain");
         exchange.wire.endConnection(response);
         exchange.wire.frameUnknownLength(response); // a progress stream cut off is not mistaken for a finished one
-        port.attached(sender);
-        return true;
+        return sender;
     }
 
     private void receive(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -10,22 +10,33 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A receiver over a non-blocking servlet response ({@link ReceiverPort}): the pipe's chunks become the response
  * body, written one at a time through a {@link ResponseWriter}.
  *
- * <p>Before {@link #begin} nothing is written; an {@link #abort} then answers with an error status and one
- * {@code [ERROR]} line. After it, an abort cuts the response off so that the client sees an incomplete body.
+ * <pre>
+ *   WAITING ──begin (status and headers set)──▶ STREAMING
+ *      │                                            │
+ *      │ abort: an error status and one line;       │ abort: cut off, so that the body is seen incomplete;
+ *      │ complete; the client gone                  │ complete; the client gone
+ *      └──────────────────────▶ OVER ◀──────────────┘
+ * </pre>
+ *
+ * <p>Threads: the pipe calls the port from any thread, one call at a time, possibly before {@link #attached}; the
+ * container reports the client gone on its own threads. The phase changes atomically (one reference), so that the
+ * exchange is ended once, whichever comes first; the handle and the byte counts are written by one thread and read
+ * by others.
  */
 final class ServletReceiver implements ReceiverPort {
 
+    enum Phase { WAITING, STREAMING, OVER }
+
     private final Exchange exchange;
     private final ResponseWriter writer;
-    private final AtomicBoolean gone = new AtomicBoolean();
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
     private volatile Receiver handle;
-    private volatile boolean begun;
     private volatile long length = -1;   // the announced Content-Length, or -1
     private volatile long issued;        // bytes handed to the writer (written by the pipe's drain only)
 
@@ -40,7 +51,7 @@ final class ServletReceiver implements ReceiverPort {
         this.handle = receiver;
         writer.start();
         exchange.watch(() -> gone(new IOException("receiver closed the connection")));
-        if (gone.get()) {
+        if (phase.get() == Phase.OVER) {
             receiver.onDisconnect(new IOException("receiver gone"));
         }
     }
@@ -68,7 +79,7 @@ final class ServletReceiver implements ReceiverPort {
         if (!exposed.isEmpty()) {
             response.setHeader("Access-Control-Expose-Headers", exposed);
         }
-        begun = true;
+        phase.compareAndSet(Phase.WAITING, Phase.STREAMING);
     }
 
     @Override
@@ -80,14 +91,14 @@ final class ServletReceiver implements ReceiverPort {
     @Override
     public void complete(Completion done) {
         // from here on the connection's end is ours (Jetty ends a watched connection after the response)
-        gone.set(true);
+        phase.set(Phase.OVER);
         exchange.complete();
         done.succeeded();
     }
 
     @Override
     public void abort(PipeException reason) {
-        if (begun || gone.get()) {
+        if (phase.getAndSet(Phase.OVER) != Phase.WAITING) {
             exchange.abort();
             writer.abandon(reason);
             return;
@@ -114,7 +125,7 @@ final class ServletReceiver implements ReceiverPort {
             // a client that has its Content-Length may hang up before our end: it got every byte
             return;
         }
-        if (!gone.compareAndSet(false, true)) {
+        if (phase.getAndSet(Phase.OVER) == Phase.OVER) {
             return;
         }
         Receiver receiver = handle;

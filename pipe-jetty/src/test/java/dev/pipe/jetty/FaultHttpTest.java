@@ -77,8 +77,8 @@ class FaultHttpTest {
             case SENDER_MID_BODY_WAITING -> {
                 RawHttp sender = RawHttp.connect(server);
                 sender.request("PUT", TestServer.PREFIX + "/" + path, "Content-Length: 1000000");
-                // less than the server reads ahead of a waiting sender (ServletSender.EARLY): its going is seen at once
-                sender.write(BLOCK, 0, Math.min(BLOCK.length, ServletSender.EARLY / 2));
+                // less than the server reads ahead of a waiting sender (PlainBody.EARLY): its going is seen at once
+                sender.write(BLOCK, 0, Math.min(BLOCK.length, PlainBody.EARLY / 2));
                 server.awaitSender(path);
                 leave(sender, reset);
                 server.awaitGone(path);

@@ -231,7 +231,7 @@ class MultipartHttpTest {
     /** A form whose file does not start within its first MiB is refused before it reaches a pipe. */
     @Test
     void formWithoutAFileInItsFirstMebibyteIsRefused() throws Exception {
-        byte[] field = new byte[(int) (2 * ServletSender.MAX_BEFORE_PAYLOAD)];
+        byte[] field = new byte[(int) (2 * FormBody.MAX_BEFORE_PAYLOAD)];
         java.util.Arrays.fill(field, (byte) 'a');
         HttpResponse<String> refused = server.client().send(HttpRequest.newBuilder(server.uri("late-file"))
                 .header("Content-Type", FORM_TYPE)

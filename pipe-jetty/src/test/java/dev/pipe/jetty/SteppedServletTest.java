@@ -73,10 +73,11 @@ class SteppedServletTest {
     }
 
     /**
-     * The same rule when the pipe asks for bytes at the worst moment: the receiver arrives, and the pipe is
-     * established, while the waiting sender is inside {@code setReadListener}. Checked: with {@code listening} set
-     * before {@code setReadListener} (the ordering of the round that introduced the bug), the demand reads the body
-     * there and then, a blocking read, and this test fails.
+     * The same rule when the pipe asks for bytes at the worst moment: the receiver arrives while the sender is inside
+     * {@code setReadListener}, so that the pipe is established, and asks for bytes, the moment the sender joins.
+     * Checked: with the sender's loop told that it listens before {@code setReadListener} is called (the ordering of
+     * the round that introduced the bug), the demand reads the body there and then, a blocking read, and this test
+     * fails; so does the test above.
      */
     @Test
     void aDemandWhileTheSenderSetsItsListenerDoesNotRead() throws Exception {
@@ -141,12 +142,12 @@ class SteppedServletTest {
     }
 
     /**
-     * The ordering the churn test found (fixed in the sender's {@code ready()}): with a window of two the sender has
+     * The ordering the churn test found (fixed in {@code Body.ready}): with a window of two the sender has
      * asked {@code isReady()} and been told no; bytes arrive, so the container owes it a read callback; before that
      * callback runs, the receiver's write completes and the pipe asks for the next chunk from the receiver's thread;
      * the sender reads those bytes off the callback and asks {@code isReady()} again, with the callback still owed
      * and nothing left, which Jetty answers by throwing. Taken as a "not yet", the owed callback carries on; taken as
-     * a failure, it cut the transfer off. Checked: with {@code ready()} no longer catching the exception, this test
+     * a failure, it cut the transfer off. Checked: with {@code Body.ready} no longer catching the exception, this test
      * fails (the receiver never gets the whole log).
      */
     @Test
@@ -193,8 +194,9 @@ class SteppedServletTest {
      * A sender's client leaves while the pipe is taking it: its container reports the client gone (an
      * {@code AsyncListener.onError}) after the registry has the sender and before the servlet has its handle. The pipe
      * must hear of it: it fails, and its receiver is cut off, at once. It kept the dead sender until a timeout before
-     * the fix, so that its path stayed taken. Checked: with {@code attached()} no longer reporting a failure that
-     * came before the handle, this test fails.
+     * the fix, so that its path stayed taken; checked then: with {@code attached()} no longer reporting a failure
+     * that came before the handle, this test failed. In the sender's state machine the going is posted to its loop,
+     * which runs it once the join has returned, with the handle in hand.
      */
     @Test
     void aSenderThatLeavesWhileThePipeTakesItIsReportedToThePipe() throws Exception {
