@@ -320,8 +320,17 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     }
 
-    /** STREAMING: answers a demand with the next chunk or the end; reads ahead as far as the window allows. */
+    /**
+     * STREAMING: reads while bytes are there (as far as the window allows), then answers a demand with the chunk
+     * read or the end. Reading first makes the chunk as full as what has arrived allows: one write per receiver for
+     * each chunk, not one per piece the container happened to have (a fast sender's chunks were a quarter full when
+     * a demand was answered between two reads, and eight receivers then moved 14 % less).
+     */
     private boolean stream() throws IOException {
+        if ((!body.isLent() || readWhileLent) && body.fill() == Body.Fill.PROGRESS) {
+            return true;
+        }
+        // nothing more to read now (the read callback will come), the chunk is full, or the body is all read
         if (demanded && !body.isLent()) {
             if (body.hasChunk()) {
                 demanded = false;
@@ -335,14 +344,7 @@ final class ServletSender implements SenderPort, ReadListener {
                 return true;
             }
         }
-        if (body.isLent() && !readWhileLent) {
-            return false; // with a window of one, the next chunk is read once this one is back
-        }
-        return switch (body.fill()) {
-            case PROGRESS -> true;
-            case END -> demanded && !body.isLent();
-            case NOT_READY, FULL -> false;
-        };
+        return false; // with a window of one, the next chunk is read once the one lent is back
     }
 
     private void watch() {
