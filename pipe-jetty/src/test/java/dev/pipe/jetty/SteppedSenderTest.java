@@ -3,19 +3,17 @@ package dev.pipe.jetty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.pipe.jetty.Stepped.MAPPING;
+import static dev.pipe.jetty.Stepped.assertClean;
+import static dev.pipe.jetty.Stepped.runAll;
 
 import dev.pipe.core.PipeConfig;
-import dev.pipe.core.PipeKey;
-import dev.pipe.core.PipeObserver;
 import dev.pipe.core.PipeRegistry;
 import dev.pipe.core.PipeState;
 import dev.pipe.core.testing.ManualScheduler;
 import dev.pipe.jetty.fake.FakeExchange;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,17 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class SteppedSenderTest {
 
-    private static final String MAPPING = "/api/v1/pipe";
     private static final String STILL_WAITING = "waiting for the rest";
 
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final Map<PipeKey, PipeState> ends = new ConcurrentHashMap<>();
-    private final PipeRegistry registry = new PipeRegistry(PipeConfig.defaults(), scheduler, new PipeObserver() {
-        @Override
-        public void onEnd(PipeKey key, PipeState state) {
-            ends.put(key, state);
-        }
-    });
+    private final Stepped.Ends ends = new Stepped.Ends();
+    private final PipeRegistry registry = new PipeRegistry(PipeConfig.defaults(), scheduler, ends);
     private final PipeServlet servlet = new PipeServlet(registry);
 
     @AfterEach
@@ -73,7 +65,8 @@ class SteppedSenderTest {
 
         assertTrue(Arrays.equals(body, receiver.output().written()), "every byte, in order");
         assertTrue(sender.async().completed(), "the sender's exchange completed");
-        assertEquals(PipeState.COMPLETED, ends.get(registry.key("held")));
+        assertEquals(PipeState.COMPLETED, ends.of(registry, "held"));
+        assertClean(sender, receiver);
     }
 
     /**
@@ -93,7 +86,7 @@ class SteppedSenderTest {
         runAll(sender);
 
         assertEquals(0, registry.size(), "the path is free");
-        assertEquals(PipeState.ABANDONED, ends.get(registry.key("gone")), "given up before it started");
+        assertEquals(PipeState.ABANDONED, ends.of(registry, "gone"), "given up before it started");
         FakeExchange again = FakeExchange.put(MAPPING, "/gone").header("Content-Length", "3").build();
         again.input().arrive("new");
         again.input().arriveEnd();
@@ -101,6 +94,7 @@ class SteppedSenderTest {
         runAll(again);
         assertEquals(1, registry.size(), "the next sender on the path is taken");
         assertFalse(again.output().text().contains("[ERROR]"), again.output().text());
+        assertClean(sender, again);
     }
 
     /**
@@ -132,7 +126,8 @@ class SteppedSenderTest {
 
         assertEquals("07:23:01 db-1 failover", receiver.output().text());
         assertTrue(receiver.async().completed(), "the receiver's exchange completed");
-        assertEquals(PipeState.COMPLETED, ends.get(registry.key("form")));
+        assertEquals(PipeState.COMPLETED, ends.of(registry, "form"));
+        assertClean(sender, receiver);
     }
 
     private static byte[] bytes(int length) {
@@ -142,23 +137,4 @@ class SteppedSenderTest {
         }
         return bytes;
     }
-
-    /** Runs every owed callback of the exchanges, and what they owe in turn, until none is left. */
-    private static void runAll(FakeExchange... exchanges) {
-        for (int round = 0; round < 1_000; round++) {
-            boolean ran = false;
-            for (FakeExchange exchange : exchanges) {
-                ran |= exchange.steps().runAll() > 0;
-            }
-            if (!ran) {
-                for (FakeExchange exchange : exchanges) {
-                    assertEquals(List.of(), exchange.input().callbackFailures(), "read callbacks threw");
-                    assertEquals(List.of(), exchange.output().callbackFailures(), "write callbacks threw");
-                }
-                return;
-            }
-        }
-        throw new AssertionError("callbacks still owed after 1,000 rounds: a loop");
-    }
-
 }

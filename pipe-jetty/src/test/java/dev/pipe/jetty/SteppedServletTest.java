@@ -2,16 +2,16 @@ package dev.pipe.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.pipe.jetty.Stepped.MAPPING;
+import static dev.pipe.jetty.Stepped.assertClean;
+import static dev.pipe.jetty.Stepped.runAll;
 
 import dev.pipe.core.PipeConfig;
+import dev.pipe.core.PipeKey;
 import dev.pipe.core.PipeRegistry;
 import dev.pipe.core.PipeState;
 import dev.pipe.core.testing.ManualScheduler;
 import dev.pipe.jetty.fake.FakeExchange;
-import dev.pipe.core.PipeKey;
-import dev.pipe.core.PipeObserver;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,16 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class SteppedServletTest {
 
-    private static final String MAPPING = "/api/v1/pipe";
-
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final Map<PipeKey, PipeState> ends = new ConcurrentHashMap<>();
-    private final PipeRegistry registry = new PipeRegistry(PipeConfig.defaults(), scheduler, new PipeObserver() {
-        @Override
-        public void onEnd(PipeKey key, PipeState state) {
-            ends.put(key, state);
-        }
-    });
+    private final Stepped.Ends ends = new Stepped.Ends();
+    private final PipeRegistry registry = new PipeRegistry(PipeConfig.defaults(), scheduler, ends);
     private final PipeServlet servlet = new PipeServlet(registry);
 
     @AfterEach
@@ -152,13 +145,7 @@ class SteppedServletTest {
      */
     @Test
     void aDemandThatComesWhileAReadCallbackIsOwedWaitsForThatCallback() throws Exception {
-        PipeServlet windowTwo = new PipeServlet(new PipeRegistry(PipeConfig.defaults().withWindow(2), scheduler,
-                new PipeObserver() {
-                    @Override
-                    public void onEnd(PipeKey key, PipeState state) {
-                        ends.put(key, state);
-                    }
-                }));
+        PipeServlet windowTwo = new PipeServlet(new PipeRegistry(PipeConfig.defaults().withWindow(2), scheduler, ends));
         FakeExchange receiver = FakeExchange.get(MAPPING, "/owed").build();
         windowTwo.service(receiver.request(), receiver.response());
         FakeExchange sender = FakeExchange.put(MAPPING, "/owed").header("Transfer-Encoding", "chunked").build();
@@ -201,7 +188,7 @@ class SteppedServletTest {
     @Test
     void aSenderThatLeavesWhileThePipeTakesItIsReportedToThePipe() throws Exception {
         FakeExchange[] joining = new FakeExchange[1];
-        PipeServlet leaving = new PipeServlet(new PipeRegistry(PipeConfig.defaults(), scheduler, new PipeObserver() {
+        Stepped.Ends leavingEnds = new Stepped.Ends() {
             @Override
             public void onJoin(PipeKey key, boolean sender, int receivers) {
                 if (sender) {
@@ -210,12 +197,8 @@ class SteppedServletTest {
                     joining[0].steps().runAll();
                 }
             }
-
-            @Override
-            public void onEnd(PipeKey key, PipeState state) {
-                ends.put(key, state);
-            }
-        }));
+        };
+        PipeServlet leaving = new PipeServlet(new PipeRegistry(PipeConfig.defaults(), scheduler, leavingEnds));
         FakeExchange receiver = FakeExchange.get(MAPPING, "/leaving").build();
         leaving.service(receiver.request(), receiver.response());
         FakeExchange sender = FakeExchange.put(MAPPING, "/leaving").header("Content-Length", "100").build();
@@ -224,36 +207,14 @@ class SteppedServletTest {
         leaving.service(sender.request(), sender.response());
         runAll(receiver, sender);
 
-        assertEquals(PipeState.FAILED, ends.get(leaving.registry().key("leaving")), "the pipe heard the sender go");
+        assertEquals(PipeState.FAILED, leavingEnds.of(leaving.registry(), "leaving"),
+                "the pipe heard the sender go");
         assertTrue(receiver.async().completed(), "the receiver's exchange is over");
         assertEquals(0, leaving.registry().size(), "the path is free");
         leaving.registry().close();
     }
 
-    /** Runs every owed callback of both exchanges, and what they owe in turn, until none is left. */
-    private static void runAll(FakeExchange... exchanges) {
-        for (int round = 0; round < 1_000; round++) {
-            boolean ran = false;
-            for (FakeExchange exchange : exchanges) {
-                ran |= exchange.steps().runAll() > 0;
-            }
-            if (!ran) {
-                return;
-            }
-        }
-        throw new AssertionError("callbacks still owed after 1,000 rounds: a loop");
-    }
-
-    private static void assertClean(FakeExchange... exchanges) {
-        for (FakeExchange exchange : exchanges) {
-            assertEquals(List.of(), exchange.input().callbackFailures(), "read callbacks threw");
-            assertEquals(List.of(), exchange.output().callbackFailures(), "write callbacks threw");
-            assertEquals(List.of(), exchange.invalidStatuses(), "a status that is no HTTP status");
-        }
-    }
-
     private PipeState lastState(String path) throws Exception {
-        return ends.get(registry.key(path));
+        return ends.of(registry, path);
     }
-
 }
