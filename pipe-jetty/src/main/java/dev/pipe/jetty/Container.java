@@ -29,7 +29,7 @@ interface Container {
         void write(ByteBuffer bytes) throws IOException;
     }
 
-    /** An HTTP/1 connection the exchange may act on; {@link #NONE} when the container gives no handle. */
+    /** The connection an exchange may act on (an HTTP/1 one); {@link #NONE} when the container gives no handle. */
     interface Connection {
         /** Sets the connection's idle timeout; returns the one it had (0 when unknown). */
         long idleTimeout(long millis);
@@ -66,7 +66,10 @@ interface Container {
     /** Adds a header whose value must reach the client exactly as given (a forwarded {@code Content-Type}). */
     void addExact(HttpServletResponse response, String name, String value);
 
-    /** The request's HTTP/1 connection, or {@link Connection#NONE}. */
+    /**
+     * The request's connection, or {@link Connection#NONE}; asked for only when the exchange has it to itself
+     * ({@link Wire#ownsConnection()}).
+     */
     Connection connection(HttpServletRequest request);
 
     /** Ends a response so that the client sees it cut off, never complete; the exchange is over after it. */

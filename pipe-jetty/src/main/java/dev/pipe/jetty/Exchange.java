@@ -41,7 +41,7 @@ final class Exchange implements AsyncListener {
         // the connector's idle timeout (30 s by default) must not cut it: the core's idle timeout does.
         this.container = Container.of(request);
         this.wire = Wire.of(request);
-        this.connection = container.connection(request);
+        this.connection = wire.ownsConnection() ? container.connection(request) : Container.Connection.NONE;
         this.savedIdleTimeout = connection.idleTimeout(idleTimeout.toMillis());
     }
 

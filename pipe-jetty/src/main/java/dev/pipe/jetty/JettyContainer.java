@@ -10,9 +10,7 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.ee10.servlet.ServletApiResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.ConnectionMetaData;
 
 /**
  * The {@link Container} hooks on Jetty 12's ee10 servlet environment, through its public API only: a body read
@@ -62,7 +60,7 @@ final class JettyContainer implements Container {
 
     @Override
     public Connection connection(HttpServletRequest request) {
-        EndPoint endPoint = http1EndPoint(request);
+        EndPoint endPoint = endPoint(request);
         if (endPoint == null) {
             return Connection.NONE;
         }
@@ -95,15 +93,9 @@ final class JettyContainer implements Container {
         }
     }
 
-    /** The end point of an HTTP/1 connection, or null (HTTP/2 reports a closed stream by itself). */
-    private static EndPoint http1EndPoint(HttpServletRequest request) {
+    /** The end point of the request's connection (the exchange's own: {@link Wire#ownsConnection()}), or null. */
+    private static EndPoint endPoint(HttpServletRequest request) {
         ServletContextRequest servletRequest = contextRequest(request);
-        if (servletRequest == null) {
-            return null;
-        }
-        ConnectionMetaData metaData = servletRequest.getConnectionMetaData();
-        HttpVersion version = metaData.getHttpVersion();
-        boolean http1 = version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0;
-        return http1 ? metaData.getConnection().getEndPoint() : null;
+        return servletRequest == null ? null : servletRequest.getConnectionMetaData().getConnection().getEndPoint();
     }
 }

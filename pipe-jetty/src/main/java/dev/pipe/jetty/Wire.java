@@ -6,9 +6,9 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * What differs between the HTTP versions a party may speak, chosen once per exchange from the request
  * ({@link #of}): how a response of unknown length is framed so that a cut-off one cannot pass for a complete one,
- * whether the connection ends with the response, and whether a sender's progress lines can stream. The connection
- * itself (the idle-timeout lift, the watch for a client hanging up) is the {@link Container}'s, and exists for
- * HTTP/1 only.
+ * whether the connection ends with the response, whether a sender's progress lines can stream, and whether the
+ * exchange may act on its connection (lift its idle timeout, watch it for a client hanging up, close it to cut a
+ * response off), which the {@link Container} then gives it.
  */
 enum Wire {
 
@@ -47,6 +47,15 @@ enum Wire {
         if (this == HTTP_1_1) {
             response.setHeader("Transfer-Encoding", "chunked");
         }
+    }
+
+    /**
+     * True when the exchange has its connection to itself for as long as it lasts, so that it may lift the idle
+     * timeout, watch it and close it: HTTP/1. Over HTTP/2 the connection carries other streams (a closed stream is
+     * reported by the container by itself, and the stream's own idle timeout applies).
+     */
+    boolean ownsConnection() {
+        return this != HTTP_2;
     }
 
     /** True when a sender's progress lines must wait for the end of its response (it has a Content-Length). */
