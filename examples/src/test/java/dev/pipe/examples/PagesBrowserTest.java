@@ -147,6 +147,48 @@ class PagesBrowserTest {
         screenshot("index");
     }
 
+    /**
+     * A send that does not reach every receiver is marked failed with the server's [ERROR] line: of two curl
+     * receivers, one reads slowly and is stopped mid-transfer; the other gets every byte, and the page says how many
+     * did (the sender's response is cut off after that line, which XMLHttpRequest reports as an error).
+     */
+    @Test
+    void aSendThatDoesNotReachEveryReceiverIsMarkedFailed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("big.bin");
+        byte[] bytes = new byte[16 * 1024 * 1024];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31 + (i >>> 9));
+        }
+        Files.write(file, bytes);
+        Path whole = dir.resolve("whole.bin");
+        Path part = dir.resolve("part.bin");
+        Process stays = start("curl", "-sS", "-o", whole.toString(), pipes + "/page-partial?n=2");
+        Process leaves = start("curl", "-sS", "--limit-rate", "10k", "-o", part.toString(), pipes + "/page-partial?n=2");
+
+        browser.get(base + "/");
+        browser.findElement(By.id("mode_file")).click();
+        browser.findElement(By.id("file_input")).sendKeys(file.toAbsolutePath().toString());
+        browser.findElement(By.id("send_path")).sendKeys("page-partial");
+        browser.findElement(By.id("send_n")).clear();
+        browser.findElement(By.id("send_n")).sendKeys("2");
+        browser.findElement(By.id("send_button")).click();
+        new WebDriverWait(browser, WAIT).until(d -> Files.exists(part) && sizeOf(part) > 0);
+        leaves.destroy();
+
+        awaitTextStarting("send_status", "Failed: [ERROR] 1 of 2 receivers got every byte; 1 left at ");
+        assertExit(stays);
+        assertArrayEquals(bytes, Files.readAllBytes(whole), "the receiver that stayed gets every byte");
+        screenshot("index-failed");
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+
     /** Text a curl sender streams shows up in the page's receive box, and the page says it ended cleanly. */
     @Test
     void pageReceivesTextFromACurlSender(@TempDir Path dir) throws Exception {
@@ -349,6 +391,14 @@ class PagesBrowserTest {
             new WebDriverWait(browser, WAIT).until(d -> text(id).equals(expected));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("#" + id + " never said '" + expected + "'; it says '" + text(id) + "'", e);
+        }
+    }
+
+    private void awaitTextStarting(String id, String prefix) {
+        try {
+            new WebDriverWait(browser, WAIT).until(d -> text(id).startsWith(prefix));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("#" + id + " never began with '" + prefix + "'; it says '" + text(id) + "'", e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pipe.core;
 import dev.pipe.core.PipeException.Reason;
 import dev.pipe.core.PipeTimers.Kind;
 import dev.pipe.core.text.Durations;
+import dev.pipe.core.text.Sizes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.List;
  *     │    └─── onChunk (empty): released at once, asked again
  *     │ onEnd
  *     ▼            the last complete() done or called off
- *   ENDING ──────────────────────────────────────────────────▶ ENDED (the pipe COMPLETED)
+ *   ENDING ──────────────────────────────────────────────────▶ ENDED (the pipe COMPLETED; its sender is told
+ *                                                                  a failure if any receiver left on the way)
  *
  *   any ──── the pipe failed (sender or every receiver gone, idle, shutdown) ────▶ ENDED
  * </pre>
@@ -71,6 +73,7 @@ final class FanOut {
     private int active;            // receivers neither gone nor done
     private int dropped;
     private long bytes;
+    private long firstLossAt = -1; // the bytes sent when the first receiver left or was dropped
     private long lastProgressNanos;
     private long heldSinceNanos = -1;  // when the first receiver finished the chunk in flight while others had not
     private long reportedBytes;
@@ -178,6 +181,7 @@ final class FanOut {
             receiver.gone = true;
             callOff(receiver);
             active--;
+            lost();
             Progress aborted = new Progress.ReceiverAborted(active);
             queue.add(() -> sender.report(aborted));
             if (active == 0) {
@@ -192,6 +196,22 @@ final class FanOut {
         if (receiver.callOffQueuedWrite()) {
             pendingWrites--;
         }
+    }
+
+    private void lost() {
+        if (firstLossAt < 0) {
+            firstLossAt = bytes;
+        }
+    }
+
+    /** What a sender is told when its stream ended but some of its receivers did not stay to the end. */
+    private PipeException receiversLost() {
+        int expected = receivers.size();
+        int lost = expected - active;
+        String who = lost == 1 ? (dropped == 1 ? "1 was dropped as too slow at " : "1 left at ")
+                : lost + " left or were dropped, the first at ";
+        return new PipeException(Reason.RECEIVERS_LOST, active + " of " + expected + " receivers got every byte; "
+                + who + Sizes.format(firstLossAt) + ".");
     }
 
     private void allGone(Throwable cause) {
@@ -223,10 +243,16 @@ final class FanOut {
                 int received = active;
                 Duration took = took();
                 long total = bytes;
-                queue.add(() -> sender.report(new Progress.AllReceived()));
-                queue.add(() -> sender.report(new Progress.Summary(total, received, took)));
-                ending.end(PipeState.COMPLETED, null);
-                queue.add(sender::finished);
+                if (received == receivers.size()) {
+                    queue.add(() -> sender.report(new Progress.AllReceived()));
+                    queue.add(() -> sender.report(new Progress.Summary(total, received, took)));
+                    ending.end(PipeState.COMPLETED, null);
+                    queue.add(sender::finished);
+                } else {
+                    // the receivers that stayed are complete; the sender is told that not everyone is
+                    queue.add(() -> sender.report(new Progress.Summary(total, received, took)));
+                    ending.end(PipeState.COMPLETED, receiversLost());
+                }
             }
             case DEMANDED, ENDED -> {
                 // nothing in flight
@@ -325,6 +351,7 @@ final class FanOut {
                     receiver.gone = true;
                     dropped++;
                     active--;
+                    lost();
                     callOff(receiver);
                     Progress notice = new Progress.ReceiverDropped(active, limit);
                     queue.add(() -> sender.report(notice));

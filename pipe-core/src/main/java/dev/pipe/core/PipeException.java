@@ -37,6 +37,11 @@ public final class PipeException extends Exception {
         RECEIVER_ABORTED,
         /** Every receiver went away before the end of the stream. */
         ALL_RECEIVERS_ABORTED,
+        /**
+         * The stream ended and the receivers that stayed have every byte, but not all of them stayed (some left or
+         * were dropped): the sender's transfer did not reach everyone it was for.
+         */
+        RECEIVERS_LOST,
         /** The receiver accepted no bytes for the slow-receiver limit while the others waited. */
         RECEIVER_TOO_SLOW,
         /** The registry is closing, or draining its streaming pipes before it closes. */

@@ -316,6 +316,11 @@ public final class PipeRegistry implements AutoCloseable {
         return pipe == null ? null : pipe.state();
     }
 
+    /** The clock and timers the pipes run on; an adapter's own short timers may use them too. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
     /** The number of pipes waiting or streaming. */
     public int size() {
         return pipes.size();

@@ -23,6 +23,10 @@ public interface SenderPort {
     /** Every receiver has every byte; nothing more will be asked. Close the exchange normally. */
     void finished();
 
-    /** The transfer failed, or never started; nothing more will be asked. Say why, then close the exchange. */
+    /**
+     * The transfer failed, never started, or ended without reaching every receiver it was for
+     * ({@link PipeException.Reason#RECEIVERS_LOST}); nothing more will be asked. Say why, then end the exchange so
+     * that the client sees a failure, not a clean end.
+     */
     void failed(PipeException failure);
 }

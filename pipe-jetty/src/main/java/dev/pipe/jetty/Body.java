@@ -63,6 +63,13 @@ interface Body {
     void close();
 
     /**
+     * After {@link #close()}: reads what has arrived and forgets it (a failed transfer's rest, so that the connection
+     * is not reset with it unread). Bytes read, 0 when nothing has arrived (the read callback will come), -1 at the
+     * end of the body.
+     */
+    int drain() throws IOException;
+
+    /**
      * True when a read may go ahead now; false when the read callback is to come first. The pipe asks for the next
      * chunk from any thread (a receiver's write completing, a timer), so {@code isReady()} is called off the read
      * callbacks too, as the servlet API allows. Jetty then throws IllegalStateException when bytes arrived after an

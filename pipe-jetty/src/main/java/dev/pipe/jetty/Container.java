@@ -40,6 +40,13 @@ interface Container {
         /** Closes the connection at once, so that a cut-off response cannot be taken for a complete one. */
         void close();
 
+        /**
+         * Shuts the connection's output after what was written (a FIN, not a reset), so that the client reads every
+         * byte written and then the connection's end, without the body's end; the input stays open to be drained.
+         * False when it cannot.
+         */
+        boolean shutdownOutput();
+
         Connection NONE = new Connection() {
             @Override
             public long idleTimeout(long millis) {
@@ -53,6 +60,11 @@ interface Container {
 
             @Override
             public void close() {
+            }
+
+            @Override
+            public boolean shutdownOutput() {
+                return false;
             }
         };
     }

@@ -103,6 +103,31 @@ final class Exchange implements AsyncListener {
         }
     }
 
+    /** How long a failed exchange may take to get its last line out and the client's rest in, once nothing moves. */
+    static final Duration CUT_OFF_IDLE = Duration.ofSeconds(5);
+
+    /**
+     * Begins to end a response that is to be seen cut off after its last line: from now on the connection may be
+     * idle for {@link #CUT_OFF_IDLE} at most (the line not taken, or nothing more of the body), after which the
+     * container fails it.
+     */
+    void cutOffSoon() {
+        if (!ended.get()) {
+            connection.idleTimeout(CUT_OFF_IDLE.toMillis());
+        }
+    }
+
+    /**
+     * Shuts the output after what was written: the client reads it all, then the connection's end without the body's
+     * end (HTTP/1.1: no last chunk; HTTP/1.0: short of its Content-Length), so it knows the response was cut off.
+     * What it still sends is to be drained, then {@link #abort()}: closing with its bytes unread would reset the
+     * connection, and a reset may destroy what the client has not read yet. False when the output cannot be shut
+     * this way (no connection handle): abort at once then.
+     */
+    boolean shutOutput() {
+        return !ended.get() && connection.shutdownOutput();
+    }
+
     /** Cuts the exchange off, so that the client sees an incomplete response rather than a clean end. */
     void abort() {
         if (ended.compareAndSet(false, true)) {

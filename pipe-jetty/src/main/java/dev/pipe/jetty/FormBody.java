@@ -204,6 +204,21 @@ final class FormBody implements Body {
         }
     }
 
+    @Override
+    public int drain() throws IOException {
+        if (eof) {
+            return -1;
+        }
+        if (!Body.ready(in)) {
+            return 0;
+        }
+        int read = in.read(array, 0, array.length); // the array is no longer decoded: it holds what is forgotten
+        if (read < 0) {
+            eof = true;
+        }
+        return read;
+    }
+
     private void giveBack() {
         if (chunk != null) {
             pool.release(chunk);

@@ -81,6 +81,12 @@ final class JettyContainer implements Container {
             public void close() {
                 endPoint.close();
             }
+
+            @Override
+            public boolean shutdownOutput() {
+                endPoint.shutdownOutput();
+                return true;
+            }
         };
     }
 

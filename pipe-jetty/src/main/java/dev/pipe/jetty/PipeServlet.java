@@ -164,7 +164,8 @@ public class PipeServlet extends HttpServlet {
             return;
         }
         Exchange exchange = new Exchange(request, response, backstop());
-        ServletSender port = new ServletSender(exchange, chunks, registry.config().window(), form);
+        ServletSender port = new ServletSender(exchange, chunks, registry.config().window(), form,
+                registry.scheduler());
         if (form == null) {
             port.start(plain -> join(exchange, port, key, receivers, Forwarding.info(request)));
         } else {

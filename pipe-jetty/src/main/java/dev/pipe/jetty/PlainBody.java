@@ -25,6 +25,7 @@ final class PlainBody implements Body {
     static final int EARLY = 64 * 1024;
 
     private static final ByteBuffer NO_ROOM = ByteBuffer.allocate(0);
+    private static final int DRAIN_BUFFER = 8 * 1024;
 
     private final ServletInputStream in;
     private final Container.BufferReads reads;
@@ -33,6 +34,7 @@ final class PlainBody implements Body {
     private ByteBuffer filling;   // once it streams: the chunk being read into
     private ByteBuffer spare;     // a chunk come back while the next was being read (window two)
     private ByteBuffer lent;      // the pipe's, until released
+    private ByteBuffer forgotten; // once closed: what is drained goes here (heap)
     private Mode mode = Mode.WAITING;
     private boolean eof;
     private boolean closed;
@@ -168,6 +170,24 @@ final class PlainBody implements Body {
             pool.release(spare);
             spare = null;
         }
+    }
+
+    @Override
+    public int drain() throws IOException {
+        if (eof) {
+            return -1;
+        }
+        if (!Body.ready(in)) {
+            return 0;
+        }
+        if (forgotten == null) {
+            forgotten = ByteBuffer.allocate(DRAIN_BUFFER);
+        }
+        int read = reads.read(forgotten.clear());
+        if (read < 0) {
+            eof = true;
+        }
+        return read;
     }
 
     /** The plain servlet read, through an array, for an input without the container's buffer reads. */

@@ -5,9 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The sender's response: lines of progress, each written and flushed as it comes, then the end of the exchange.
- * An HTTP/1.0 sender cannot take a chunked response, so for it the lines are kept and written at the end, with a
- * {@code Content-Length}.
+ * The sender's response: lines of progress, each written and flushed as it comes, then the end of the exchange:
+ * a clean one ({@link #finish()}), or, for a transfer that failed, its {@code [ERROR]} line and then a cut
+ * ({@link #fail}). An HTTP/1.0 sender cannot take a chunked response, so for it the lines are kept and written at the
+ * end, with a {@code Content-Length}: one byte more than is written when the transfer failed, so that the response
+ * is seen short.
  */
 final class ProgressWriter {
 
@@ -20,6 +22,7 @@ final class ProgressWriter {
     private final StringBuilder pending = new StringBuilder();
     private boolean writing;
     private boolean finishing;
+    private Runnable cut;        // the transfer failed: run once its last line is out, instead of completing
     private boolean closed;
 
     private final Completion written = new Completion() {
@@ -69,9 +72,23 @@ final class ProgressWriter {
         next();
     }
 
+    /** Writes what is queued and {@code errorLine}, then runs {@code cut} (which ends the exchange cut off). */
+    void fail(String errorLine, Runnable cut) {
+        synchronized (lock) {
+            if (finishing) {
+                return;
+            }
+            pending.append(errorLine).append('\n');
+            finishing = true;
+            this.cut = cut;
+        }
+        next();
+    }
+
     private void next() {
         ByteBuffer bytes = null;
         boolean complete = false;
+        Runnable cutNow = null;
         synchronized (lock) {
             if (closed || writing || (buffered && !finishing)) {
                 return;
@@ -80,19 +97,22 @@ final class ProgressWriter {
                 byte[] text = pending.toString().getBytes(StandardCharsets.UTF_8);
                 pending.setLength(0);
                 if (buffered) {
-                    exchange.response.setContentLength(text.length);
+                    exchange.response.setContentLength(cut == null ? text.length : text.length + 1);
                 }
                 bytes = ByteBuffer.wrap(text);
                 writing = true;
             } else if (finishing) {
                 closed = true;
-                complete = true;
+                complete = cut == null;
+                cutNow = cut;
             }
         }
         if (bytes != null) {
             writer.write(bytes, written);
         } else if (complete) {
             exchange.complete();
+        } else if (cutNow != null) {
+            cutNow.run();
         }
     }
 }

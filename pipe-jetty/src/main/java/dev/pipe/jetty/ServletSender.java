@@ -3,6 +3,7 @@ package dev.pipe.jetty;
 import dev.pipe.core.Completion;
 import dev.pipe.core.PipeException;
 import dev.pipe.core.Progress;
+import dev.pipe.core.Scheduler;
 import dev.pipe.core.Sender;
 import dev.pipe.core.SenderPort;
 import jakarta.servlet.ReadListener;
@@ -25,7 +26,9 @@ import java.time.Duration;
  *                                                                │ every payload byte lent, then a demand
  *                                                                ▼
  *                                                              ENDED
- *   any phase ──finished, failed, gone, refused, expired──▶ CLOSED   (a chunk lent goes back on its release)
+ *   any phase ──the pipe failed it──▶ FAILING ──its [ERROR] line out, the output shut──▶ DRAINING ──the client's
+ *                                                                                                  end──▶ CLOSED
+ *   any phase ──finished, gone, refused, expired──▶ CLOSED   (a chunk lent goes back on its release)
  * </pre>
  *
  * <ul>
@@ -40,6 +43,11 @@ import java.time.Duration;
  * <li>STREAMING: one chunk lent per demand; with a window of two the next is read while the current one is lent.
  *     ENDED: the end is handed over; what follows a form's file is read and forgotten. A client that leaves once
  *     every payload byte is in does not fail the transfer.</li>
+ * <li>FAILING, DRAINING: the transfer failed (or did not reach every receiver), so the sender's client must see a
+ *     failure, not a clean end: its {@code [ERROR]} line is written and left to stand for {@link #LINGER}, then the
+ *     output is shut without the body's end, and what the client still sends is read and forgotten until it closes
+ *     (at most {@link #DRAIN_LIMIT} bytes, and {@link Exchange#CUT_OFF_IDLE} of silence), so that closing does not
+ *     reset the connection before the client has read the line.</li>
  * </ul>
  *
  * <p>Threads: events (the read callbacks, the pipe's demand and release, the client gone, the pipe over) come on any
@@ -55,18 +63,20 @@ final class ServletSender implements SenderPort, ReadListener {
     }
 
     enum Phase {
-        NEW, READING, JOINING, WAITING, HOLDING, STREAMING, ENDED, CLOSED;
+        NEW, READING, JOINING, WAITING, HOLDING, STREAMING, ENDED, FAILING, DRAINING, CLOSED;
 
         /** The transitions of the diagram above. */
         boolean next(Phase to) {
-            return to == CLOSED && this != CLOSED || switch (this) {
+            return to == CLOSED && this != CLOSED
+                    || to == FAILING && this != FAILING && this != DRAINING && this != CLOSED || switch (this) {
                 case NEW -> to == READING;
                 case READING -> to == JOINING;
                 case JOINING -> to == WAITING;
                 case WAITING -> to == HOLDING || to == STREAMING;
                 case HOLDING -> to == STREAMING;
                 case STREAMING -> to == ENDED;
-                case ENDED, CLOSED -> false;
+                case FAILING -> to == DRAINING;
+                case ENDED, DRAINING, CLOSED -> false;
             };
         }
     }
@@ -78,12 +88,22 @@ final class ServletSender implements SenderPort, ReadListener {
      */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(3);
 
+    /**
+     * How long a failed sender's [ERROR] line stands before its response is cut: a browser's XMLHttpRequest shows
+     * the bytes of a response at most every 50 ms, and what it has not shown when the response then fails is lost.
+     */
+    static final Duration LINGER = Duration.ofMillis(250);
+
+    /** The most a failed sender's body is read and forgotten after its last line, before its connection is closed. */
+    static final long DRAIN_LIMIT = 4 * 1024 * 1024;
+
     private final Exchange exchange;
     private final ServletInputStream in;
     private final ResponseWriter writer;
     private final ProgressWriter progress;
     private final Body body;
     private final boolean readWhileLent;   // window two
+    private final Scheduler scheduler;
     private final StepLoop loop = new StepLoop(this::step);
 
     // the inbox: guarded by lock
@@ -91,7 +111,9 @@ final class ServletSender implements SenderPort, ReadListener {
     private boolean listening;      // the read listener is set
     private boolean demand;         // the pipe asked for the next chunk
     private boolean released;       // the pipe gave the chunk lent back
-    private boolean over;           // the pipe finished or failed the sender, or the form expired: nothing to do
+    private boolean over;           // the pipe finished with the sender, or the form expired: nothing to do
+    private boolean failed;         // the pipe failed the sender
+    private boolean cut;            // its last line is out: the output may be shut
     private Throwable gone;         // the client left or its body broke (the first reason)
 
     // the loop's
@@ -99,6 +121,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private Join join;
     private Sender handle;
     private boolean demanded;       // a demand not yet answered
+    private long drained;           // bytes read and forgotten since the transfer failed
 
     private final Completion release = new Completion() {
         @Override
@@ -112,8 +135,10 @@ final class ServletSender implements SenderPort, ReadListener {
         }
     };
 
-    ServletSender(Exchange exchange, DirectBuffers pool, int window, MultipartDecoder form) throws IOException {
+    ServletSender(Exchange exchange, DirectBuffers pool, int window, MultipartDecoder form, Scheduler scheduler)
+            throws IOException {
         this.exchange = exchange;
+        this.scheduler = scheduler;
         this.in = exchange.request.getInputStream();
         this.writer = new ResponseWriter(exchange.container, exchange.response.getOutputStream(), this::gone);
         this.progress = new ProgressWriter(exchange, writer, exchange.wire.buffersProgress());
@@ -138,7 +163,7 @@ final class ServletSender implements SenderPort, ReadListener {
 
     // ---------------------------------------------------------------- events, from any thread
 
-    private enum Event { LISTENING, DEMAND, RELEASED, OVER, GONE }
+    private enum Event { LISTENING, DEMAND, RELEASED, OVER, FAILED, CUT, GONE }
 
     private void post(Event event, Throwable cause) {
         synchronized (lock) {
@@ -147,6 +172,8 @@ final class ServletSender implements SenderPort, ReadListener {
                 case DEMAND -> demand = true;
                 case RELEASED -> released = true;
                 case OVER -> over = true;
+                case FAILED -> failed = true;
+                case CUT -> cut = true;
                 case GONE -> gone = gone == null ? cause : gone;
             }
         }
@@ -171,9 +198,10 @@ final class ServletSender implements SenderPort, ReadListener {
 
     @Override
     public void failed(PipeException failure) {
-        post(Event.OVER, null);
-        progress.line(Responses.errorLine(failure.getMessage()));
-        progress.finish();
+        exchange.cutOffSoon();
+        post(Event.FAILED, null);
+        progress.fail(Responses.errorLine(failure.getMessage()),
+                () -> scheduler.schedule(() -> post(Event.CUT, null), LINGER));
     }
 
     @Override
@@ -201,11 +229,15 @@ final class ServletSender implements SenderPort, ReadListener {
     private boolean step() {
         boolean isListening;
         boolean isOver;
+        boolean isFailed;
+        boolean isCut;
         boolean isReleased;
         Throwable left;
         synchronized (lock) {
             isListening = listening;
             isOver = over;
+            isFailed = failed;
+            isCut = cut;
             isReleased = released;
             released = false;
             demanded |= demand;
@@ -222,6 +254,17 @@ final class ServletSender implements SenderPort, ReadListener {
         if (isOver) {
             close();
             return false;
+        }
+        if (isFailed && phase.next(Phase.FAILING)) {
+            to(Phase.FAILING);
+            body.close(); // what is read from now on is forgotten: no pooled buffer is needed
+        }
+        if (isCut && phase == Phase.FAILING) {
+            if (!exchange.shutOutput()) {
+                cutOff();
+                return false;
+            }
+            to(Phase.DRAINING);
         }
         if (left != null && !(body.payloadEnded() && (phase == Phase.STREAMING || phase == Phase.ENDED))) {
             // (once every payload byte is here, the transfer can finish without the sender)
@@ -273,6 +316,9 @@ final class ServletSender implements SenderPort, ReadListener {
             }
             case ENDED -> {
                 return body.fill() == Body.Fill.PROGRESS; // what follows a form's file: read and forgotten
+            }
+            case FAILING, DRAINING -> {
+                return drain();
             }
             default -> {
                 return false;
@@ -345,6 +391,25 @@ final class ServletSender implements SenderPort, ReadListener {
             }
         }
         return false; // with a window of one, the next chunk is read once the one lent is back
+    }
+
+    /** FAILING, DRAINING: reads and forgets what the client sends; once it ends (DRAINING), closes. */
+    private boolean drain() throws IOException {
+        int read = body.drain();
+        if (read > 0) {
+            drained += read;
+        }
+        if (phase == Phase.DRAINING && (read < 0 || drained > DRAIN_LIMIT)) {
+            cutOff();
+            return false;
+        }
+        return read > 0;
+    }
+
+    /** Ends a failed exchange cut off; the pipe knows already. */
+    private void cutOff() {
+        close();
+        exchange.abort();
     }
 
     private void watch() {

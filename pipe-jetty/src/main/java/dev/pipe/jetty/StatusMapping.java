@@ -16,7 +16,7 @@ final class StatusMapping {
                  ALREADY_ESTABLISHED -> 400; // as piping-server: conflicts are 400
             case KEY_TOO_LONG -> 414;
             case RENDEZVOUS_EXPIRED, IDLE_TIMEOUT -> 504;
-            case SENDER_ABORTED, RECEIVER_ABORTED, ALL_RECEIVERS_ABORTED -> 502;
+            case SENDER_ABORTED, RECEIVER_ABORTED, ALL_RECEIVERS_ABORTED, RECEIVERS_LOST -> 502;
             case RECEIVER_TOO_SLOW -> 408;
             case SHUTTING_DOWN, TOO_MANY_PIPES -> 503;
             case TOO_MANY_WAITING -> 429;

@@ -94,6 +94,24 @@ final class HttpAsserts {
         assertEquals(String.valueOf(receivedBy), summary.group(1), "receivers in the summary: " + progress);
     }
 
+    /**
+     * Asserts the progress of a transfer whose stream ended but did not reach all {@code expected} receivers: exactly
+     * {@code head}, then {@code Sent successfully!}, the summary naming the {@code receivedBy} that got every byte,
+     * and an {@code [ERROR]} line that says how many did (periodic status lines aside).
+     */
+    static void assertReachedSome(List<String> progress, int receivedBy, int expected, String... head) {
+        List<String> lines = withoutStatusLines(progress);
+        List<String> first = new ArrayList<>(Arrays.asList(head));
+        first.add(SENT);
+        assertEquals(first.size() + 2, lines.size(), "progress lines: " + progress);
+        assertEquals(first, lines.subList(0, first.size()), "progress lines: " + progress);
+        Matcher summary = SUMMARY.matcher(lines.get(first.size()));
+        assertTrue(summary.matches(), "the summary: " + progress);
+        assertEquals(String.valueOf(receivedBy), summary.group(1), "receivers in the summary: " + progress);
+        assertTrue(lines.get(lines.size() - 1).startsWith("[ERROR] " + receivedBy + " of " + expected
+                + " receivers got every byte; "), "the last line is the error: " + progress);
+    }
+
     static void assertCompleted(String body, int receivedBy, String... head) {
         assertCompleted(lines(body), receivedBy, head);
     }
@@ -119,6 +137,27 @@ final class HttpAsserts {
         }
         server.awaitGone(path);
         assertEquals(PipeState.COMPLETED, server.lastEnd(path), "end of the fresh transfer on " + path);
+    }
+
+    /** What a client read of a response body: its text, and whether the body ended (false: it was cut off). */
+    record Read(String text, boolean ended) {
+        List<String> lines() {
+            return HttpAsserts.lines(text);
+        }
+    }
+
+    /** Reads a response body to its end or its cut, keeping what came before a cut. */
+    static Read readToEndOrCut(java.io.InputStream body) {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (body) {
+            for (int read; (read = body.read(buffer)) >= 0; ) {
+                text.write(buffer, 0, read);
+            }
+        } catch (java.io.IOException cut) {
+            return new Read(text.toString(StandardCharsets.UTF_8), false);
+        }
+        return new Read(text.toString(StandardCharsets.UTF_8), true);
     }
 
     static int count(List<String> lines, String line) {

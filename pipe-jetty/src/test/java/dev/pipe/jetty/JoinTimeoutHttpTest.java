@@ -8,10 +8,12 @@ import static dev.pipe.jetty.HttpAsserts.started;
 import static dev.pipe.jetty.HttpAsserts.waiting;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeState;
+import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -67,22 +69,27 @@ class JoinTimeoutHttpTest {
         assertTransferWorks(server, path, 2);
     }
 
-    /** A sender still waiting when the join window ends gets an [ERROR] line last, and its exchange completes. */
+    /**
+     * A sender still waiting when the join window ends gets an [ERROR] line last, and its response is cut off after
+     * it (no last chunk), so that its client sees a failure: {@code curl} exits non-zero.
+     */
     @Test
-    void waitingSenderGetsAnErrorLineAndItsExchangeCompletes() throws Exception {
+    void waitingSenderGetsAnErrorLineAndItsResponseIsCutOff() throws Exception {
         server = TestServer.start(SHORT_WINDOW);
         String path = "lonely-sender";
-        CompletableFuture<HttpResponse<String>> sender = server.client().sendAsync(
+        CompletableFuture<HttpResponse<InputStream>> sender = server.client().sendAsync(
                 HttpRequest.newBuilder(server.uri(path, 2)).PUT(BodyPublishers.ofString("nobody reads this\n")).build(),
-                BodyHandlers.ofString());
+                BodyHandlers.ofInputStream());
         server.awaitSender(path);
         CompletableFuture<HttpResponse<String>> receiver = receive(path, 2);
 
         String message = "The pipe was not established within 2s: 1 of 2 receiver(s) did not come.";
         assertError(receiver.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS), 504, message);
-        HttpResponse<String> progress = sender.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
+        HttpResponse<InputStream> progress = sender.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(200, progress.statusCode());
-        assertEquals(List.of(waiting(2), RECEIVER_CONNECTED, "[ERROR] " + message), HttpAsserts.lines(progress.body()));
+        HttpAsserts.Read read = HttpAsserts.readToEndOrCut(progress.body());
+        assertEquals(List.of(waiting(2), RECEIVER_CONNECTED, "[ERROR] " + message), read.lines());
+        assertFalse(read.ended(), "the sender's response is cut off after its [ERROR] line, not ended");
         server.awaitGone(path);
         assertEquals(PipeState.EXPIRED, server.lastEnd(path));
 

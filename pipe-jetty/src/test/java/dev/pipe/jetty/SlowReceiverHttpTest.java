@@ -1,6 +1,7 @@
 package dev.pipe.jetty;
 
 import static dev.pipe.jetty.HttpAsserts.assertCompleted;
+import static dev.pipe.jetty.HttpAsserts.assertReachedSome;
 import static dev.pipe.jetty.HttpAsserts.connected;
 import static dev.pipe.jetty.HttpAsserts.started;
 import static dev.pipe.jetty.HttpAsserts.waiting;
@@ -13,6 +14,7 @@ import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeState;
 import dev.pipe.core.SlowReceiverPolicy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.http.HttpRequest;
@@ -108,7 +110,10 @@ class SlowReceiverHttpTest {
         assertEquals(PipeState.COMPLETED, server.lastEnd(path));
     }
 
-    /** Under drop-after=2s a receiver that reads nothing is cut off, the sender is told, and the other gets every byte. */
+    /**
+     * Under drop-after=2s a receiver that reads nothing is cut off, the sender is told, and the other gets every byte;
+     * the sender's response ends with an [ERROR] line (one of two got every byte) and is cut off.
+     */
     @Test
     void stalledReceiverIsDroppedUnderDropAfter() throws Exception {
         server = TestServer.start(PipeConfig.defaults().withSlowReceiver(SlowReceiverPolicy.dropAfter(
@@ -120,15 +125,18 @@ class SlowReceiverHttpTest {
             stalled.request("GET", TestServer.PREFIX + "/" + path + "?n=2");
             server.awaitReceivers(path, 2);
             TestData.PatternStream source = new TestData.PatternStream(8L, total, 64 * 1024);
-            CompletableFuture<HttpResponse<String>> sender = server.client().sendAsync(
+            CompletableFuture<HttpResponse<InputStream>> sender = server.client().sendAsync(
                     HttpRequest.newBuilder(server.uri(path, 2)).PUT(BodyPublishers.ofInputStream(() -> source)).build(),
-                    BodyHandlers.ofString());
+                    BodyHandlers.ofInputStream());
             assertEquals(200, stalled.head().status(), stalled.head().toString());
             // from here the stalled receiver reads nothing, until the transfer is over
 
-            HttpResponse<String> progress = sender.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertCompleted(progress.body(), 1, waiting(2), connected(2), started(2),
+            HttpResponse<InputStream> progress = sender.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
+            HttpAsserts.Read read = HttpAsserts.readToEndOrCut(progress.body());
+            // one of two receivers got every byte: the sender's transfer failed, and its response says so
+            assertReachedSome(read.lines(), 1, 2, waiting(2), connected(2), started(2),
                     "[INFO] A receiver was dropped: it took no bytes for 2s.");
+            assertFalse(read.ended(), "the sender's response is cut off after its [ERROR] line");
             StreamingReceiver.Result got = fast.await().assertOk();
             assertEquals(total, got.count());
             assertArrayEquals(source.sha256(), got.sha256(), "the receiver that kept up gets exactly the sender's bytes");
