@@ -92,7 +92,7 @@ public final class Main {
     /**
      * Builds and starts the server of {@code options}, then prints where it listens and what to try.
      *
-     * @throws UsageException when the token file cannot be read or a line of it is not a rule
+     * @throws UsageException when the token file cannot be read or a line of it is not a rule, or the port is taken
      */
     static Server start(ServerOptions options, PrintStream out) throws Exception {
         Server server = new Server(PipeServers.threadPool());
@@ -129,7 +129,16 @@ public final class Main {
         server.setErrorHandler(new PlainErrorHandler());
         context.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(5_000);
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            if (!(e.getCause() instanceof java.net.BindException)) {
+                throw e;
+            }
+            server.stop();
+            throw new UsageException(options.host() + ":" + options.port() + " is in use (" + e.getCause().getMessage()
+                    + "): choose another --port, or stop what listens there");
+        }
 
         String host = options.host().equals("0.0.0.0") || options.host().equals("::") ? "127.0.0.1" : options.host();
         if (host.contains(":")) {

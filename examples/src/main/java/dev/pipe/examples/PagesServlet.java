@@ -82,10 +82,12 @@ final class PagesServlet extends HttpServlet {
         return value.startsWith("/") ? value.substring(1) : value;
     }
 
-    /** The server's own URL as the client reached it: scheme and {@code Host}. */
+    /**
+     * The server's own URL as the client reached it: scheme and {@code Host}. A proxy's {@code X-Forwarded-Proto}
+     * counts only with {@code --trust-forwarded}, where the connector's customizer has made it the request's scheme.
+     */
     static String baseUrl(HttpServletRequest request) {
-        String forwarded = request.getHeader("X-Forwarded-Proto");
-        String scheme = forwarded != null && forwarded.contains("https") ? "https" : request.getScheme();
+        String scheme = request.getScheme();
         String host = request.getHeader("Host");
         if (host == null || host.isBlank()) {
             host = request.getServerName() + ":" + request.getServerPort();

@@ -102,6 +102,25 @@ class PagesTest {
         assertTrue(watch.body().contains("data-pipes-path=\"\""), "pipes at the root");
     }
 
+    /** Behind a proxy trusted with --trust-forwarded, the help's recipes take the scheme the proxy says. */
+    @Test
+    void helpTakesAProxysSchemeOnlyWithTrustForwarded() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Server trusting = Main.start(ServerOptions.parse(new String[] {"--port", "0", "--trust-forwarded", "true"},
+                Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            Matcher matcher = Pattern.compile("pipe serving http://127\\.0\\.0\\.1:(\\d+)/")
+                    .matcher(out.toString(StandardCharsets.UTF_8));
+            assertTrue(matcher.find(), out.toString(StandardCharsets.UTF_8));
+            HttpResponse<String> proxied = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + matcher.group(1) + "/help")).header("X-Forwarded-Proto", "https").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(proxied.body().contains("curl -T myfile https://127.0.0.1:"), proxied.body());
+        } finally {
+            trusting.stop();
+        }
+    }
+
     @Test
     void plainPagesAnswerAsTheReference() throws Exception {
         HttpResponse<String> version = get("/version");
@@ -115,7 +134,8 @@ class PagesTest {
         assertTrue(help.body().contains("curl -T myfile " + base + "/mypath"), help.body());
         HttpResponse<String> proxied = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/help"))
                 .header("X-Forwarded-Proto", "https").build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(proxied.body().contains("curl https://127.0.0.1:"), "behind TLS, the help says https");
+        assertTrue(proxied.body().contains("curl -T myfile " + base + "/mypath"),
+                "without --trust-forwarded, a client's X-Forwarded-Proto changes nothing: " + proxied.body());
 
         HttpResponse<String> robots = get("/robots.txt");
         assertEquals(404, robots.statusCode());

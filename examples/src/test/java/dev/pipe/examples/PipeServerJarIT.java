@@ -43,12 +43,26 @@ class PipeServerJarIT {
         assertTrue(output.contains("--slow-receiver") && output.contains("PIPE_PORT"), output);
     }
 
+    /** A port already in use is one line and exit status 2, like every other bad option: no stack trace. */
+    @Test
+    void aPortInUseIsOneLineAndStatusTwo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process process = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "--port",
+                    String.valueOf(taken.getLocalPort())).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server did not exit");
+            assertEquals(2, process.exitValue(), output);
+            assertEquals(List.of("pipe-server: 127.0.0.1:" + taken.getLocalPort() + " is in use (Address already in"
+                    + " use): choose another --port, or stop what listens there"), output.lines().toList());
+        }
+    }
+
     /** A pipe's path works like a password: not even DEBUG logs show it, whatever happens on the pipe. */
     @Test
     void logsNeverShowAPipePath() throws Exception {
         String secret = "s3cret-" + Long.toHexString(System.nanoTime());
         Path log = Files.createTempFile("pipe-server", ".log");
-        Process process = new ProcessBuilder(JAVA, "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", "-jar",
+        Process process = new ProcessBuilder(JAVA, "-Dpipe.log.level=debug", "-jar",
                 JAR.toString(), "--port", "0").redirectError(log.toFile()).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

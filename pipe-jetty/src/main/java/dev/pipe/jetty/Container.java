@@ -47,6 +47,15 @@ interface Container {
          */
         boolean shutdownOutput();
 
+        /**
+         * Notes that the connection ends with this exchange (its response says {@code Connection: close}), so that
+         * a request pipelined after it is not served ({@link #endedEarlier()}).
+         */
+        void endWithExchange();
+
+        /** True when an earlier exchange on this connection ended it: this request was pipelined after it. */
+        boolean endedEarlier();
+
         Connection NONE = new Connection() {
             @Override
             public long idleTimeout(long millis) {
@@ -64,6 +73,15 @@ interface Container {
 
             @Override
             public boolean shutdownOutput() {
+                return false;
+            }
+
+            @Override
+            public void endWithExchange() {
+            }
+
+            @Override
+            public boolean endedEarlier() {
                 return false;
             }
         };

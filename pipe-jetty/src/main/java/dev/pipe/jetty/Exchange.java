@@ -45,6 +45,28 @@ final class Exchange implements AsyncListener {
         this.savedIdleTimeout = connection.idleTimeout(idleTimeout.toMillis());
     }
 
+    /**
+     * Says that the connection ends with this response ({@link Wire#endConnection}), and makes sure it does: a request
+     * pipelined after this one is not served ({@link #pipelinedAfterAnEnd}).
+     */
+    void endConnection() {
+        wire.endConnection(response);
+        connection.endWithExchange();
+    }
+
+    /**
+     * True for a request pipelined on a connection whose earlier exchange ended it: the client was told the
+     * connection closes, so the request is not served (it would be a party nobody is there for).
+     */
+    static boolean pipelinedAfterAnEnd(HttpServletRequest request) {
+        return Wire.of(request).ownsConnection() && Container.of(request).connection(request).endedEarlier();
+    }
+
+    /** Closes the connection of a request that is not to be served at all. */
+    static void closeConnection(HttpServletRequest request) {
+        Container.of(request).connection(request).close();
+    }
+
     /** Watches the connection of a request whose body is all read; false when there is no connection to watch. */
     boolean watch(Runnable onClosed) {
         return connection.watch(onClosed);

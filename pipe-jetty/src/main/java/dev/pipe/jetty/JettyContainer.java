@@ -11,6 +11,7 @@ import org.eclipse.jetty.ee10.servlet.ServletApiResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionMetaData;
 
 /**
  * The {@link Container} hooks on Jetty 12's ee10 servlet environment, through its public API only: a body read
@@ -58,12 +59,17 @@ final class JettyContainer implements Container {
         }
     }
 
+    /** The connection attribute that says an exchange on it has ended it. */
+    private static final String ENDED = "dev.pipe.jetty.connectionEnded";
+
     @Override
     public Connection connection(HttpServletRequest request) {
-        EndPoint endPoint = endPoint(request);
-        if (endPoint == null) {
+        ServletContextRequest servletRequest = contextRequest(request);
+        if (servletRequest == null) {
             return Connection.NONE;
         }
+        ConnectionMetaData meta = servletRequest.getConnectionMetaData();
+        EndPoint endPoint = meta.getConnection().getEndPoint();
         return new Connection() {
             @Override
             public long idleTimeout(long millis) {
@@ -87,6 +93,16 @@ final class JettyContainer implements Container {
                 endPoint.shutdownOutput();
                 return true;
             }
+
+            @Override
+            public void endWithExchange() {
+                meta.setAttribute(ENDED, Boolean.TRUE);
+            }
+
+            @Override
+            public boolean endedEarlier() {
+                return meta.getAttribute(ENDED) != null;
+            }
         };
     }
 
@@ -97,11 +113,5 @@ final class JettyContainer implements Container {
         } catch (Exception x) {
             // the exchange is over either way; the connection is closed next
         }
-    }
-
-    /** The end point of the request's connection (the exchange's own: {@link Wire#ownsConnection()}), or null. */
-    private static EndPoint endPoint(HttpServletRequest request) {
-        ServletContextRequest servletRequest = contextRequest(request);
-        return servletRequest == null ? null : servletRequest.getConnectionMetaData().getConnection().getEndPoint();
     }
 }

@@ -46,14 +46,55 @@ public class PipeConnectionFactory extends HttpConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        HttpConnection connection = new HttpConnection(getHttpConfiguration(), connector, endPoint) {
-            @Override
-            protected HttpGenerator newHttpGenerator() {
-                return new Http10StatusLine();
-            }
-        };
+        HttpConnection connection = new StatusLineConnection(getHttpConfiguration(), connector, endPoint);
         connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
         return configure(connection, connector, endPoint);
+    }
+
+    /**
+     * Jetty's HTTP/1 connection, answering every request in its own version: with {@link Http10StatusLine}, and, for
+     * a request Jetty cannot parse, in the version its request line gave (Jetty takes HTTP/1.0 for all of those,
+     * which the status line would then say even to an HTTP/1.1 client); HTTP/1.1 when the line had none yet.
+     */
+    private static final class StatusLineConnection extends HttpConnection {
+
+        private static final String BAD_METHOD = "BAD";
+        private static final String BAD_URI = "/badMessage";
+
+        private HttpVersion requestVersion;   // the version of the request being parsed, once its line gave it
+
+        StatusLineConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
+            super(configuration, connector, endPoint);
+        }
+
+        @Override
+        protected HttpGenerator newHttpGenerator() {
+            return new Http10StatusLine();
+        }
+
+        @Override
+        protected RequestHandler newRequestHandler() {
+            return new RequestHandler() {
+                @Override
+                public void messageBegin() {
+                    requestVersion = null;
+                    super.messageBegin();
+                }
+
+                @Override
+                public void startRequest(String method, String uri, HttpVersion version) {
+                    requestVersion = version;
+                    super.startRequest(method, uri, version);
+                }
+            };
+        }
+
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            boolean bad = BAD_METHOD.equals(method) && BAD_URI.equals(uri) && version == HttpVersion.HTTP_1_0;
+            HttpVersion known = requestVersion;
+            return super.newHttpStream(method, uri, bad ? (known != null ? known : HttpVersion.HTTP_1_1) : version);
+        }
     }
 
     /** Writes {@code HTTP/1.0} in place of {@code HTTP/1.1} in the status line of a response to HTTP/1.0. */

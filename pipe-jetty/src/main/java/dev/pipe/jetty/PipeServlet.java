@@ -107,9 +107,19 @@ public class PipeServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (Exchange.pipelinedAfterAnEnd(request)) {
+            LOG.debug("a request pipelined after a pipe exchange that ended its connection: not served");
+            Exchange.closeConnection(request);
+            return;
+        }
         if (!request.isAsyncSupported()) {
             LOG.warn("PipeServlet is mounted without async support: use PipeServers.mount or setAsyncSupported(true)");
             Responses.sendError(response, 500, "This pipe endpoint is misconfigured (no async support).");
+            return;
+        }
+        String violation = RequestRules.violation(request);
+        if (violation != null) {
+            Responses.sendError(response, 400, violation);
             return;
         }
         try {
@@ -202,7 +212,7 @@ public class PipeServlet extends HttpServlet {
         response.setStatus(200);
         Responses.common(response);
         response.setContentType("text/plain");
-        exchange.wire.endConnection(response);
+        exchange.endConnection();
         exchange.wire.frameUnknownLength(response); // a progress stream cut off is not mistaken for a finished one
         return sender;
     }

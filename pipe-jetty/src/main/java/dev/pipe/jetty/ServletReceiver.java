@@ -63,7 +63,7 @@ final class ServletReceiver implements ReceiverPort {
         Responses.common(response);
         // bytes a sender chose must never run script on the host application's origin
         response.setHeader("Content-Security-Policy", "sandbox");
-        exchange.wire.endConnection(response);
+        exchange.endConnection();
         for (Map.Entry<String, List<String>> header : info.metadata().entrySet()) {
             for (String value : header.getValue()) {
                 exchange.container.addExact(response, header.getKey(), value);
@@ -103,7 +103,7 @@ final class ServletReceiver implements ReceiverPort {
             writer.abandon(reason);
             return;
         }
-        exchange.wire.endConnection(exchange.response);
+        exchange.endConnection();
         byte[] body = Responses.prepareError(exchange.response, StatusMapping.status(reason.reason()),
                 reason.getMessage());
         writer.write(ByteBuffer.wrap(body), new Completion() {

@@ -96,6 +96,11 @@ public final class TestServer implements AutoCloseable {
         return registry.key(path);
     }
 
+    /** The receivers joined on pipe {@code path} since it was created (0 when it does not exist). */
+    public int receiversJoined(String path) throws Exception {
+        return joins.joined(key(path));
+    }
+
     /** Waits until pipe {@code path} has had {@code count} receivers joined (in total, since it was created). */
     public void awaitReceivers(String path, int count) throws Exception {
         joins.await(key(path), count, false);
@@ -163,6 +168,10 @@ public final class TestServer implements AutoCloseable {
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
+        }
+
+        synchronized int joined(PipeKey key) {
+            return joined.getOrDefault(key, new int[2])[0];
         }
 
         synchronized void awaitEnd(PipeKey key) throws InterruptedException {
