@@ -15,70 +15,19 @@ import java.time.Duration;
  * A sender over a non-blocking servlet request ({@link SenderPort} and {@link ReadListener}): the request body
  * ({@link PlainBody} or {@link FormBody}) is the stream, the response body the sender's progress lines.
  *
- * <pre>
- *   NEW ──listening──▶ READING ──what the receivers are told is known──▶ JOINING ──refused──▶ CLOSED
- *                     (a form's fields                                    │ taken
- *                      before its file)                                   ▼
- *                                          HOLDING ◀──read-ahead full──  WAITING
- *                                  (keep-alive lines,   or all in        │
- *                                   or a watch)  │                       │
- *                                                └────demand──▶ STREAMING ◀──demand
- *                                                                │ every payload byte lent, then a demand
- *                                                                ▼
- *                                                              ENDED
- *   any phase ──the pipe failed it──▶ FAILING ──its [ERROR] line out, the output shut──▶ DRAINING ──the client's
- *                                                                                                  end──▶ CLOSED
- *   any phase ──finished, gone, refused, expired──▶ CLOSED   (a chunk lent goes back on its release)
- * </pre>
- *
- * <ul>
- * <li>NEW: nothing is read before the read listener is set (a read then would be a blocking one, and the transfer
- *     could even end before {@code setReadListener}, which Jetty then refuses).</li>
- * <li>READING: a form is read and decoded until its file's headers are in (the receivers are to get them); a plain
- *     body joins at once.</li>
- * <li>WAITING, HOLDING: on the pipe, the others not all there. The body's first {@value PlainBody#EARLY} bytes are
- *     read ahead, so that a client that leaves is noticed at once; once that is full, a client whose body goes on is
- *     noticed by a write: the pipe is asked for a line every {@link #KEEP_ALIVE}. A body all in is watched instead
- *     (the connection's close).</li>
- * <li>STREAMING: one chunk lent per demand; with a window of two the next is read while the current one is lent.
- *     ENDED: the end is handed over; what follows a form's file is read and forgotten. A client that leaves once
- *     every payload byte is in does not fail the transfer.</li>
- * <li>FAILING, DRAINING: the transfer failed (or did not reach every receiver), so the sender's client must see a
- *     failure, not a clean end: its {@code [ERROR]} line is written and left to stand for {@link #LINGER}, then the
- *     output is shut without the body's end, and what the client still sends is read and forgotten until it closes
- *     (at most {@link #DRAIN_LIMIT} bytes, and {@link Exchange#CUT_OFF_IDLE} of silence), so that closing does not
- *     reset the connection before the client has read the line.</li>
- * </ul>
+ * <p>Its phases and every transition between them are {@link SenderPhase}, with the diagram.
  *
  * <p>Threads: events (the read callbacks, the pipe's demand and release, the client gone, the pipe over) come on any
  * thread; each only posts to the inbox, under {@code lock}, and runs the {@link StepLoop}. The phase, the handle and
  * the body are the loop's: one thread at a time runs {@link #step()}, the one place the phase changes
- * ({@link #to}, checked against {@link Phase#next}). Calls into the pipe are made from the loop, never under a lock.
+ * ({@link #to}, checked against {@link SenderPhase#next}). Calls into the pipe are made from the loop, never under a
+ * lock.
  */
 final class ServletSender implements SenderPort, ReadListener {
 
     /** Joins the pipe once what the receivers are to be told is known; null when the pipe refused (answered). */
     interface Join {
         Sender join(MultipartDecoder form);
-    }
-
-    enum Phase {
-        NEW, READING, JOINING, WAITING, HOLDING, STREAMING, ENDED, FAILING, DRAINING, CLOSED;
-
-        /** The transitions of the diagram above. */
-        boolean next(Phase to) {
-            return to == CLOSED && this != CLOSED
-                    || to == FAILING && this != FAILING && this != DRAINING && this != CLOSED || switch (this) {
-                case NEW -> to == READING;
-                case READING -> to == JOINING;
-                case JOINING -> to == WAITING;
-                case WAITING -> to == HOLDING || to == STREAMING;
-                case HOLDING -> to == STREAMING;
-                case STREAMING -> to == ENDED;
-                case FAILING -> to == DRAINING;
-                case ENDED, DRAINING, CLOSED -> false;
-            };
-        }
     }
 
     /**
@@ -117,7 +66,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private Throwable gone;         // the client left or its body broke (the first reason)
 
     // the loop's
-    private Phase phase = Phase.NEW;
+    private SenderPhase phase = SenderPhase.NEW;
     private Join join;
     private Sender handle;
     private boolean demanded;       // a demand not yet answered
@@ -248,25 +197,25 @@ final class ServletSender implements SenderPort, ReadListener {
         if (isReleased) {
             body.released();   // once closed, the chunk goes back to the pool
         }
-        if (phase == Phase.CLOSED) {
+        if (phase == SenderPhase.CLOSED) {
             return false;
         }
         if (isOver) {
             close();
             return false;
         }
-        if (isFailed && phase.next(Phase.FAILING)) {
-            to(Phase.FAILING);
+        if (isFailed && phase.next(SenderPhase.FAILING)) {
+            to(SenderPhase.FAILING);
             body.close(); // what is read from now on is forgotten: no pooled buffer is needed
         }
-        if (isCut && phase == Phase.FAILING) {
+        if (isCut && phase == SenderPhase.FAILING) {
             if (!exchange.shutOutput()) {
                 cutOff();
                 return false;
             }
-            to(Phase.DRAINING);
+            to(SenderPhase.DRAINING);
         }
-        if (left != null && !(body.payloadEnded() && (phase == Phase.STREAMING || phase == Phase.ENDED))) {
+        if (left != null && !(body.payloadEnded() && (phase == SenderPhase.STREAMING || phase == SenderPhase.ENDED))) {
             // (once every payload byte is here, the transfer can finish without the sender)
             fail(left);
             return false;
@@ -290,7 +239,7 @@ final class ServletSender implements SenderPort, ReadListener {
         switch (phase) {
             case NEW -> {
                 if (isListening) {
-                    to(Phase.READING);
+                    to(SenderPhase.READING);
                     return true;
                 }
                 return false;
@@ -305,11 +254,11 @@ final class ServletSender implements SenderPort, ReadListener {
             }
             case WAITING, HOLDING -> {
                 if (demanded) {
-                    to(Phase.STREAMING);
+                    to(SenderPhase.STREAMING);
                     body.stream();
                     return true;
                 }
-                return phase == Phase.WAITING && readAhead();
+                return phase == SenderPhase.WAITING && readAhead();
             }
             case STREAMING -> {
                 return stream();
@@ -327,7 +276,7 @@ final class ServletSender implements SenderPort, ReadListener {
     }
 
     private void join() {
-        to(Phase.JOINING);
+        to(SenderPhase.JOINING);
         Join pending = join;
         join = null;
         Sender sender = pending.join(body.form());
@@ -337,7 +286,7 @@ final class ServletSender implements SenderPort, ReadListener {
         }
         handle = sender;
         writer.start();
-        to(Phase.WAITING);
+        to(SenderPhase.WAITING);
     }
 
     /** WAITING: reads ahead while the others come; once full, or all in, holds and makes sure the client is there. */
@@ -347,7 +296,7 @@ final class ServletSender implements SenderPort, ReadListener {
                 return true;
             }
             case FULL -> {
-                to(Phase.HOLDING);
+                to(SenderPhase.HOLDING);
                 if (body.endsHere()) {
                     watch();
                 } else {
@@ -356,7 +305,7 @@ final class ServletSender implements SenderPort, ReadListener {
                 return false;
             }
             case END -> {
-                to(Phase.HOLDING);
+                to(SenderPhase.HOLDING);
                 watch();
                 return false;
             }
@@ -385,7 +334,7 @@ final class ServletSender implements SenderPort, ReadListener {
             }
             if (body.payloadEnded()) {
                 demanded = false;
-                to(Phase.ENDED);
+                to(SenderPhase.ENDED);
                 handle.onEnd();
                 return true;
             }
@@ -399,7 +348,7 @@ final class ServletSender implements SenderPort, ReadListener {
         if (read > 0) {
             drained += read;
         }
-        if (phase == Phase.DRAINING && (read < 0 || drained > DRAIN_LIMIT)) {
+        if (phase == SenderPhase.DRAINING && (read < 0 || drained > DRAIN_LIMIT)) {
             cutOff();
             return false;
         }
@@ -427,15 +376,15 @@ final class ServletSender implements SenderPort, ReadListener {
     }
 
     private void close() {
-        if (phase == Phase.CLOSED) {
+        if (phase == SenderPhase.CLOSED) {
             return;
         }
-        to(Phase.CLOSED);
+        to(SenderPhase.CLOSED);
         body.close();
     }
 
     /** The one place the phase changes. */
-    private void to(Phase next) {
+    private void to(SenderPhase next) {
         if (!phase.next(next)) {
             throw new IllegalStateException("sender " + phase + " -> " + next);
         }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sender's phases ({@link ServletSender.Phase}) stepped one at a time over the scripted fakes: what it reads
+ * The sender's phases ({@link SenderPhase}) stepped one at a time over the scripted fakes: what it reads
  * while the pipe waits, how it learns that a waiting client left, and when a form's sender joins.
  */
 class SteppedSenderTest {
