@@ -3,7 +3,6 @@ package dev.pipe.core;
 import dev.pipe.core.PipeException.Reason;
 import dev.pipe.core.PipeTimers.Kind;
 import dev.pipe.core.text.Durations;
-import dev.pipe.core.text.Sizes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -71,9 +70,8 @@ final class FanOut {
     private Completion toRelease;  // handed to releaseAction
     private int pendingWrites;
     private int active;            // receivers neither gone nor done
-    private int dropped;
+    private final Losses losses = new Losses();
     private long bytes;
-    private long firstLossAt = -1; // the bytes sent when the first receiver left or was dropped
     private long lastProgressNanos;
     private long heldSinceNanos = -1;  // when the first receiver finished the chunk in flight while others had not
     private long reportedBytes;
@@ -181,7 +179,7 @@ final class FanOut {
             receiver.gone = true;
             callOff(receiver);
             active--;
-            lost();
+            losses.left(bytes);
             Progress aborted = new Progress.ReceiverAborted(active);
             queue.add(() -> sender.report(aborted));
             if (active == 0) {
@@ -196,22 +194,6 @@ final class FanOut {
         if (receiver.callOffQueuedWrite()) {
             pendingWrites--;
         }
-    }
-
-    private void lost() {
-        if (firstLossAt < 0) {
-            firstLossAt = bytes;
-        }
-    }
-
-    /** What a sender is told when its stream ended but some of its receivers did not stay to the end. */
-    private PipeException receiversLost() {
-        int expected = receivers.size();
-        int lost = expected - active;
-        String who = lost == 1 ? (dropped == 1 ? "1 was dropped as too slow at " : "1 left at ")
-                : lost + " left or were dropped, the first at ";
-        return new PipeException(Reason.RECEIVERS_LOST, active + " of " + expected + " receivers got every byte; "
-                + who + Sizes.format(firstLossAt) + ".");
     }
 
     private void allGone(Throwable cause) {
@@ -243,7 +225,7 @@ final class FanOut {
                 int received = active;
                 Duration took = took();
                 long total = bytes;
-                if (received == receivers.size()) {
+                if (losses.none()) {
                     queue.add(() -> sender.report(new Progress.AllReceived()));
                     queue.add(() -> sender.report(new Progress.Summary(total, received, took)));
                     ending.end(PipeState.COMPLETED, null);
@@ -251,7 +233,7 @@ final class FanOut {
                 } else {
                     // the receivers that stayed are complete; the sender is told that not everyone is
                     queue.add(() -> sender.report(new Progress.Summary(total, received, took)));
-                    ending.end(PipeState.COMPLETED, receiversLost());
+                    ending.end(PipeState.COMPLETED, losses.failure(receivers.size()));
                 }
             }
             case DEMANDED, ENDED -> {
@@ -349,9 +331,8 @@ final class FanOut {
             for (ReceiverParty receiver : receivers) {
                 if (receiver.isActive() && receiver.write != ReceiverParty.Write.NONE) {
                     receiver.gone = true;
-                    dropped++;
                     active--;
-                    lost();
+                    losses.dropped(bytes);
                     callOff(receiver);
                     Progress notice = new Progress.ReceiverDropped(active, limit);
                     queue.add(() -> sender.report(notice));
@@ -397,7 +378,7 @@ final class FanOut {
     }
 
     int dropped() {
-        return dropped;
+        return losses.dropped();
     }
 
     Duration took() {
