@@ -59,6 +59,18 @@ interface Body {
      */
     boolean endsHere() throws IOException;
 
+    /**
+     * True when the body has been read to its end. Jetty then lets a read return -1; Tomcat answers {@code isReady()}
+     * with false for good (and calls {@code onAllDataRead}), so the end is asked for before any read.
+     */
+    static boolean finished(ServletInputStream in) {
+        try {
+            return in.isFinished();
+        } catch (IllegalStateException notYet) {
+            return false;
+        }
+    }
+
     /** Nothing more is read: pooled buffers go back now, the chunk lent once it is released. */
     void close();
 

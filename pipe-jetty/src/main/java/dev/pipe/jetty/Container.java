@@ -48,10 +48,11 @@ interface Container {
         boolean shutdownOutput();
 
         /**
-         * Notes that the connection ends with this exchange (its response says {@code Connection: close}), so that
-         * a request pipelined after it is not served ({@link #endedEarlier()}).
+         * Ends the connection with this exchange, whose response then says {@code Connection: close}, so that a
+         * request pipelined after it is not served ({@link #endedEarlier()}); false where the container keeps or
+         * closes it as HTTP has it (nothing to say).
          */
-        void endWithExchange();
+        boolean endWithExchange();
 
         /** True when an earlier exchange on this connection ended it: this request was pipelined after it. */
         boolean endedEarlier();
@@ -77,7 +78,8 @@ interface Container {
             }
 
             @Override
-            public void endWithExchange() {
+            public boolean endWithExchange() {
+                return false;
             }
 
             @Override
@@ -92,6 +94,9 @@ interface Container {
 
     /** Buffer writes of {@code out}, or null: write an array, then flush. */
     BufferWrites writes(ServletOutputStream out);
+
+    /** Makes an HTTP/1.1 response of unknown length chunked, even though it ends its connection. */
+    void chunked(HttpServletResponse response);
 
     /** Adds a header whose value must reach the client exactly as given (a forwarded {@code Content-Type}). */
     void addExact(HttpServletResponse response, String name, String value);
@@ -115,6 +120,11 @@ interface Container {
         @Override
         public BufferWrites writes(ServletOutputStream out) {
             return null;
+        }
+
+        @Override
+        public void chunked(HttpServletResponse response) {
+            // a container frames a response of unknown length by itself; a header set by hand may defeat that
         }
 
         @Override

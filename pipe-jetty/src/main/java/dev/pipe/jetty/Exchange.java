@@ -46,12 +46,27 @@ final class Exchange implements AsyncListener {
     }
 
     /**
-     * Says that the connection ends with this response ({@link Wire#endConnection}), and makes sure it does: a request
-     * pipelined after this one is not served ({@link #pipelinedAfterAnEnd}).
+     * Frames a response body whose length is not known, so that the client can tell a cut from an end: the wire says
+     * whether it needs framing (chunked over HTTP/1.1), the container whether it must be asked for it (Jetty sends a
+     * response that ends its connection unframed unless told; Tomcat frames it by itself, and a header set by hand
+     * would make it send the body unframed).
+     */
+    void frameUnknownLength() {
+        if (wire.framesUnknownLength()) {
+            container.chunked(response);
+        }
+    }
+
+    /**
+     * Ends the connection with this response where the container needs it (Jetty: a watched connection cannot be
+     * unwatched, and a sender's unread body cannot be skipped), and then says so ({@code Connection: close}) and makes
+     * sure of it: a request pipelined after this one is not served ({@link #pipelinedAfterAnEnd}). Elsewhere the
+     * container keeps or closes the connection as HTTP/1.1 has it.
      */
     void endConnection() {
-        wire.endConnection(response);
-        connection.endWithExchange();
+        if (wire.ownsConnection() && connection.endWithExchange()) {
+            response.setHeader("Connection", "close");
+        }
     }
 
     /**

@@ -75,6 +75,10 @@ final class FormBody implements Body {
             }
             compact();
         }
+        if (Body.finished(in)) {
+            eof = true;
+            return Fill.PROGRESS; // fill() decides what the end means
+        }
         if (!Body.ready(in)) {
             return Fill.NOT_READY;
         }
@@ -190,7 +194,7 @@ final class FormBody implements Body {
 
     @Override
     public boolean endsHere() throws IOException {
-        if (Body.ready(in) && (in.isFinished() || in.read(array, filled, 0) < 0)) {
+        if (Body.finished(in) || Body.ready(in) && in.read(array, filled, 0) < 0) {
             eof = true;
         }
         return eof;
@@ -206,7 +210,8 @@ final class FormBody implements Body {
 
     @Override
     public int drain() throws IOException {
-        if (eof) {
+        if (eof || Body.finished(in)) {
+            eof = true;
             return -1;
         }
         if (!Body.ready(in)) {

@@ -50,6 +50,12 @@ final class JettyContainer implements Container {
     }
 
     @Override
+    public void chunked(HttpServletResponse response) {
+        // Jetty sends a response that ends its connection unframed (its end is the close) unless told
+        response.setHeader("Transfer-Encoding", "chunked");
+    }
+
+    @Override
     public void addExact(HttpServletResponse response, String name, String value) {
         if (response instanceof ServletApiResponse jetty) {
             // a field without its well-known header, so that the servlet layer leaves the value alone
@@ -95,8 +101,9 @@ final class JettyContainer implements Container {
             }
 
             @Override
-            public void endWithExchange() {
+            public boolean endWithExchange() {
                 meta.setAttribute(ENDED, Boolean.TRUE);
+                return true;
             }
 
             @Override

@@ -210,7 +210,7 @@ public class PipeServlet extends HttpServlet {
         Responses.common(response);
         response.setContentType("text/plain");
         exchange.endConnection();
-        exchange.wire.frameUnknownLength(response); // a progress stream cut off is not mistaken for a finished one
+        exchange.frameUnknownLength(); // a progress stream cut off is not mistaken for a finished one
         return sender;
     }
 

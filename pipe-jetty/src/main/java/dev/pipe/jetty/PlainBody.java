@@ -57,6 +57,10 @@ final class PlainBody implements Body {
         if (!into.hasRemaining()) {
             return Fill.FULL;
         }
+        if (Body.finished(in)) {
+            eof = true;
+            return Fill.END;
+        }
         if (!Body.ready(in)) {
             return Fill.NOT_READY;
         }
@@ -137,10 +141,14 @@ final class PlainBody implements Body {
 
     @Override
     public boolean endsHere() throws IOException {
+        if (Body.finished(in)) {
+            eof = true;
+            return true;
+        }
         if (!Body.ready(in)) {
             return false;
         }
-        if (in.isFinished() || reads.read(NO_ROOM) < 0) {
+        if (reads.read(NO_ROOM) < 0) {
             eof = true;
         }
         return eof;
@@ -174,7 +182,8 @@ final class PlainBody implements Body {
 
     @Override
     public int drain() throws IOException {
-        if (eof) {
+        if (eof || Body.finished(in)) {
+            eof = true;
             return -1;
         }
         if (!Body.ready(in)) {

@@ -73,7 +73,7 @@ final class ServletReceiver implements ReceiverPort {
             response.setContentLengthLong(info.contentLength());
             length = info.contentLength();
         } else {
-            exchange.wire.frameUnknownLength(response);
+            exchange.frameUnknownLength();
         }
         String exposed = Forwarding.exposedHeaders(info);
         if (!exposed.isEmpty()) {

@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * What differs between the HTTP versions a party may speak, chosen once per exchange from the request
  * ({@link #of}): how a response of unknown length is framed so that a cut-off one cannot pass for a complete one,
- * whether the connection ends with the response, whether a sender's progress lines can stream, and whether the
+ * whether a sender's progress lines can stream, and whether the
  * exchange may act on its connection (lift its idle timeout, watch it for a client hanging up, close it to cut a
  * response off), which the {@link Container} then gives it.
  */
@@ -29,24 +29,12 @@ enum Wire {
     }
 
     /**
-     * Says that the connection ends with this response. A watched connection cannot be unwatched (the watch's read
-     * interest cannot be withdrawn), and a sender's unread body cannot be skipped: over HTTP/1 neither connection can
-     * serve another request.
+     * True when a body whose length is not known is to be framed, so that the client can tell a cut from an end
+     * (PROTOCOL.md section 6): chunked over HTTP/1.1; over HTTP/1.0 nothing can (its end is the connection's), over
+     * HTTP/2 nothing needs to (a stream is reset when cut).
      */
-    void endConnection(HttpServletResponse response) {
-        if (this != HTTP_2) {
-            response.setHeader("Connection", "close");
-        }
-    }
-
-    /**
-     * Frames a body whose length is not known, so that the client can tell a cut from an end (PROTOCOL.md section
-     * 6): chunked over HTTP/1.1; over HTTP/1.0 nothing can (its end is the connection's), over HTTP/2 nothing needs to.
-     */
-    void frameUnknownLength(HttpServletResponse response) {
-        if (this == HTTP_1_1) {
-            response.setHeader("Transfer-Encoding", "chunked");
-        }
+    boolean framesUnknownLength() {
+        return this == HTTP_1_1;
     }
 
     /**

@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A real Jetty on 127.0.0.1, port 0, with a {@link PipeServlet} at {@code /api/v1/pipe}; an observer lets tests
@@ -31,7 +29,8 @@ public final class TestServer implements AutoCloseable {
     private final SystemScheduler scheduler = new SystemScheduler();
     private final Joins joins = new Joins();
     private final PipeRegistry registry;
-    private final Server server;
+    private final Containers container;
+    private final Containers.Running server;
     private final PipeServlet servlet;
     private final ExecutorService clientThreads = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "test-client");
@@ -40,27 +39,35 @@ public final class TestServer implements AutoCloseable {
     });
     private final HttpClient client;
 
-    private TestServer(PipeConfig config, AccessPolicy access) throws Exception {
+    private TestServer(PipeConfig config, AccessPolicy access, Containers container) throws Exception {
         registry = new PipeRegistry(config, scheduler, joins);
         servlet = new PipeServlet(registry, access);
-        server = PipeServers.server("127.0.0.1", 0, PREFIX, servlet);
-        // on stop, Jetty gives idle keep-alive connections (an HttpClient's pool) 1 s to go; tests need not wait
-        ((ServerConnector) server.getConnectors()[0]).setShutdownIdleTimeout(50);
-        server.start();
+        this.container = container;
+        server = container.start(PREFIX, servlet);
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public static TestServer start() throws Exception {
-        return new TestServer(PipeConfig.defaults(), AccessPolicy.OPEN);
+        return new TestServer(PipeConfig.defaults(), AccessPolicy.OPEN, Containers.JETTY_EE10);
     }
 
     public static TestServer start(PipeConfig config) throws Exception {
-        return new TestServer(config, AccessPolicy.OPEN);
+        return new TestServer(config, AccessPolicy.OPEN, Containers.JETTY_EE10);
     }
 
     public static TestServer start(PipeConfig config, AccessPolicy access) throws Exception {
-        return new TestServer(config, access);
+        return new TestServer(config, access, Containers.JETTY_EE10);
+    }
+
+    /** A server of {@code container}. */
+    static TestServer start(Containers container, PipeConfig config, AccessPolicy access) throws Exception {
+        return new TestServer(config, access, container);
+    }
+
+    /** The container the servlet runs on. */
+    Containers container() {
+        return container;
     }
 
     public PipeServlet servlet() {
@@ -68,7 +75,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public int port() {
-        return PipeServers.port(server);
+        return server.port();
     }
 
     public URI uri(String path) {
@@ -87,9 +94,9 @@ public final class TestServer implements AutoCloseable {
         return registry;
     }
 
-    /** The idle timeout of the connector: Jetty's default (30 s), which the fixture leaves alone. */
+    /** The idle timeout of the connector: the standalone server's (30 s), which the fixture leaves alone. */
     public Duration connectorIdleTimeout() {
-        return Duration.ofMillis(((ServerConnector) server.getConnectors()[0]).getIdleTimeout());
+        return Duration.ofMillis(PipeServers.CONNECTION_IDLE_MS);
     }
 
     public PipeKey key(String path) throws Exception {
@@ -125,7 +132,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            server.stop();
+            server.stop().stop();
             // every test ends with every chunk back in the pool, exactly once
             DirectBuffers chunks = servlet.chunks();
             if (!chunks.awaitAllReturned(LONG_WAIT.toMillis()) || chunks.outstanding() != 0) {
