@@ -278,6 +278,11 @@ public final class PipeRegistry implements AutoCloseable {
         return hold;
     }
 
+    /** The places taken toward {@link PipeConfig#maxPipes()}: the pipes, and the holds of parties not yet on one. */
+    public int places() {
+        return open.get();
+    }
+
     /** The parties {@code client} has waiting in pipes not yet established. */
     public int waiting(String client) {
         return waiting.waiting(client);

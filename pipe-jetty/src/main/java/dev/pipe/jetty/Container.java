@@ -150,16 +150,23 @@ interface Container {
         }
     };
 
-    /** Jetty's hooks when this request is Jetty's own, else the plain API. */
-    static Container of(HttpServletRequest request) {
-        return JettyPresence.JETTY && JettyContainer.owns(request) ? JettyContainer.INSTANCE : PLAIN;
+    /** Jetty's hooks when this request is Jetty's own, Tomcat's when it is Tomcat's, else the plain API. */
+    static Container of(HttpServletRequest request, HttpServletResponse response) {
+        if (Presence.JETTY && JettyContainer.owns(request)) {
+            return JettyContainer.INSTANCE;
+        }
+        if (Presence.TOMCAT && TomcatContainer.owns(response)) {
+            return TomcatContainer.INSTANCE;
+        }
+        return PLAIN;
     }
 
-    /** Whether Jetty's servlet classes can be loaded here at all (another container may lack them). */
-    final class JettyPresence {
+    /** Which containers' classes can be loaded here at all (another container's are absent). */
+    final class Presence {
         static final boolean JETTY = present("org.eclipse.jetty.ee10.servlet.ServletContextRequest");
+        static final boolean TOMCAT = present("org.apache.catalina.connector.ResponseFacade");
 
-        private JettyPresence() {
+        private Presence() {
         }
 
         private static boolean present(String name) {

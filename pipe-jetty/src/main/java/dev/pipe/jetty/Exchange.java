@@ -39,7 +39,7 @@ final class Exchange implements AsyncListener {
         async.addListener(this);
         // A paused sender or a blocked receiver leaves a read or write pending for as long as the pipe allows;
         // the connector's idle timeout (30 s by default) must not cut it: the core's idle timeout does.
-        this.container = Container.of(request);
+        this.container = Container.of(request, response);
         this.wire = Wire.of(request);
         this.connection = wire.ownsConnection() ? container.connection(request) : Container.Connection.NONE;
         this.savedIdleTimeout = connection.idleTimeout(idleTimeout.toMillis());
@@ -73,13 +73,13 @@ final class Exchange implements AsyncListener {
      * True for a request pipelined on a connection whose earlier exchange ended it: the client was told the
      * connection closes, so the request is not served (it would be a party nobody is there for).
      */
-    static boolean pipelinedAfterAnEnd(HttpServletRequest request) {
-        return Wire.of(request).ownsConnection() && Container.of(request).connection(request).endedEarlier();
+    static boolean pipelinedAfterAnEnd(HttpServletRequest request, HttpServletResponse response) {
+        return Wire.of(request).ownsConnection() && Container.of(request, response).connection(request).endedEarlier();
     }
 
     /** Closes the connection of a request that is not to be served at all. */
-    static void closeConnection(HttpServletRequest request) {
-        Container.of(request).connection(request).close();
+    static void closeConnection(HttpServletRequest request, HttpServletResponse response) {
+        Container.of(request, response).connection(request).close();
     }
 
     /** Watches the connection of a request whose body is all read; false when there is no connection to watch. */

@@ -104,9 +104,9 @@ public class PipeServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (Exchange.pipelinedAfterAnEnd(request)) {
+        if (Exchange.pipelinedAfterAnEnd(request, response)) {
             LOG.debug("a request pipelined after a pipe exchange that ended its connection: not served");
-            Exchange.closeConnection(request);
+            Exchange.closeConnection(request, response);
             return;
         }
         if (!request.isAsyncSupported()) {
@@ -126,7 +126,7 @@ public class PipeServlet extends HttpServlet {
             LOG.error("a pipe request failed: {}", bug.toString(), bug);
             if (request.isAsyncStarted()) {
                 try {
-                    Container.of(request).abort(response, request.getAsyncContext());
+                    Container.of(request, response).abort(response, request.getAsyncContext());
                     request.getAsyncContext().complete();
                 } catch (RuntimeException x) {
                     LOG.debug("abort failed", x);

@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeState;
+import dev.pipe.core.access.AccessPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,7 +42,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * off so that each can tell, and frees the path.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(Containers.class)
 class AbortHttpTest {
+
+    @Parameter
+    Containers container;
 
     private static final byte[] FIRST = TestData.logLines(11L, 200_000);
     private static final byte[] SECOND = TestData.logLines(12L, 100_000);
@@ -46,7 +56,7 @@ class AbortHttpTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start();
+        server = TestServer.start(container, PipeConfig.defaults(), AccessPolicy.OPEN);
     }
 
     @AfterEach
@@ -84,7 +94,9 @@ class AbortHttpTest {
                     readPartOfTheBody(receiver);
                     receiver.close(); // hangs up with bytes unread
                 }
-                progress.await(RECEIVER_ABORTED, aborting);
+                if (container.noticesAStreamingReceiverLeavingAtOnce()) {
+                    progress.await(RECEIVER_ABORTED, aborting);
+                } // else: noticed at the next write, the second chunk's
 
                 sender.chunk(SECOND);
                 sender.lastChunk();

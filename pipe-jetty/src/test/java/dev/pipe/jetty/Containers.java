@@ -46,6 +46,38 @@ enum Containers {
         }
     };
 
+    /**
+     * True when the container lets the servlet notice a waiting party (its request all read, nothing written yet)
+     * hanging up: Jetty, through its connection's end point; Tomcat offers no such handle, so a waiting receiver that
+     * left is noticed when the pipe starts or its join window ends (PROTOCOL.md section 12).
+     */
+    boolean noticesAWaitingPartyLeaving() {
+        return this == JETTY_EE10;
+    }
+
+    /**
+     * True when a streaming receiver that hangs up is noticed at once: Jetty watches the connection; Tomcat notices
+     * it at the next write to it (the next chunk), PROTOCOL.md section 12.
+     */
+    boolean noticesAStreamingReceiverLeavingAtOnce() {
+        return this == JETTY_EE10;
+    }
+
+    /** True when a pipe's response ends its connection ({@code Connection: close}): Jetty's; Tomcat keeps it. */
+    boolean endsPipeConnections() {
+        return this == JETTY_EE10;
+    }
+
+    /** The status the container's own parser gives a request whose headers are too large: 431; Tomcat's 400. */
+    int headersTooLarge() {
+        return this == JETTY_EE10 ? 431 : 400;
+    }
+
+    /** The status the container's own parser gives a request line that is too long: 414; Tomcat's 400. */
+    int requestLineTooLong() {
+        return this == JETTY_EE10 ? 414 : 400;
+    }
+
     /** A started container: its port, and how to stop it. */
     record Running(int port, Stop stop) {
     }

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,7 +43,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * browser abandons halfway leaves nothing behind.
  */
 @Timeout(180)
+@ParameterizedClass
+@EnumSource(Containers.class)
 class MultipartHttpTest {
+
+    @Parameter
+    Containers container;
 
     private static final String BOUNDARY = "----WebKitFormBoundary7MA4YWxkTrZu0gW";
     private static final String FORM_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
@@ -51,7 +58,7 @@ class MultipartHttpTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start();
+        server = TestServer.start(container);
     }
 
     @AfterEach
@@ -193,6 +200,9 @@ class MultipartHttpTest {
             assertNull(server.lastEnd(path), "the sender never joined, so the pipe still waits for one");
         }
         receiver.close();
+        if (!midFile && !container.noticesAWaitingPartyLeaving()) {
+            return; // on Tomcat the waiting receiver that left is noticed when the pipe starts (PROTOCOL.md 12)
+        }
         if (!midFile) {
             server.awaitGone(path); // the waiting receiver left too
         }

@@ -19,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -27,7 +30,12 @@ import org.junit.jupiter.api.Timeout;
  * {@code block}.
  */
 @Timeout(120)
+@ParameterizedClass
+@EnumSource(Containers.class)
 class PauseHttpTest {
+
+    @Parameter
+    Containers container;
 
     /** Longer than Jetty's default connector idle timeout (30 s), which the test server keeps. */
     private static final Duration PAUSE = Duration.ofSeconds(35);
@@ -39,7 +47,7 @@ class PauseHttpTest {
      */
     @Test
     void silenceLongerThanTheContainerIdleTimeoutKeepsThePipe() throws Exception {
-        try (TestServer server = TestServer.start()) {
+        try (TestServer server = TestServer.start(container)) {
             assertTrue(PAUSE.compareTo(server.connectorIdleTimeout()) > 0,
                     "the pause must outlast the connector's idle timeout " + server.connectorIdleTimeout());
             String path = "ctrl-z";

@@ -65,6 +65,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(config, access, container);
     }
 
+    static TestServer start(Containers container, PipeConfig config) throws Exception {
+        return new TestServer(config, AccessPolicy.OPEN, container);
+    }
+
+    static TestServer start(Containers container) throws Exception {
+        return new TestServer(PipeConfig.defaults(), AccessPolicy.OPEN, container);
+    }
+
     /** The container the servlet runs on. */
     Containers container() {
         return container;
