@@ -15,8 +15,8 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 /**
  * Jetty's HTTP/1.x connection factory, except that a response to an HTTP/1.0 request starts with an
  * {@code HTTP/1.0} status line, as piping-server answers (PROTOCOL.md section 5), that header values reach the
- * pipes as the client wrote them, and that a request body is read 64 KiB at a time. Jetty itself always answers {@code HTTP/1.1}, which RFC 9110 allows, but a client
- * written for the reference may read the status line.
+ * pipes as the client wrote them, and that a request body is read 64 KiB at a time. Jetty itself always answers
+ * {@code HTTP/1.1}, which RFC 9110 allows, but a client written for the reference may read the status line.
  *
  * <p>This is the one class that uses a Jetty package that is not API ({@code org.eclipse.jetty.server.internal}):
  * Jetty 12 offers no public hook to choose the status line's version, and {@code HttpConnection} is where its

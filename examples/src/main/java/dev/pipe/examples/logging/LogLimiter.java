@@ -78,8 +78,8 @@ public final class LogLimiter extends TurboFilter {
             kind.suppressed = 0;
         }
         if (left > 0) {
-            ((LoggerContext) getContext()).getLogger(SELF).warn("{} more lines like the next one (from {}) were not logged in the last"
-                    + " minute", left, logger.getName());
+            ((LoggerContext) getContext()).getLogger(SELF).warn("{} more lines like the next one (from {}) were not"
+                    + " logged in the last minute", left, logger.getName());
         }
         return FilterReply.NEUTRAL;
     }
