@@ -9,6 +9,13 @@ import dev.pipe.core.access.AccessPolicy;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -36,5 +43,39 @@ class ContainerHttpTest {
             assertTrue(sender.body().contains("[INFO] All receiver(s) was/were received successfully.\n"),
                     sender.body());
         }
+    }
+
+    /** Three receivers and a sender, the sender arriving first, second, third or last: every receiver gets it all. */
+    @ParameterizedTest(name = "{0}, {1} receiver(s) before the sender")
+    @MethodSource("arrivals")
+    void threeReceiversInEveryArrivalOrderGetEveryByte(Containers container, int before) throws Exception {
+        try (TestServer server = TestServer.start(container, PipeConfig.defaults(), AccessPolicy.OPEN)) {
+            String path = "three-" + before;
+            byte[] body = TestData.logLines(5, 300_000);
+            List<StreamingReceiver> receivers = new ArrayList<>();
+            for (int i = 0; i < before; i++) {
+                receivers.add(StreamingReceiver.start(server, path, 3, true));
+                server.awaitReceivers(path, i + 1);
+            }
+            CompletableFuture<HttpResponse<String>> sender = server.client().sendAsync(HttpRequest.newBuilder(
+                    server.uri(path, 3)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            server.awaitSender(path);
+            for (int i = before; i < 3; i++) {
+                receivers.add(StreamingReceiver.start(server, path, 3, true));
+            }
+            HttpResponse<String> progress = sender.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(progress.body().contains("[INFO] All receiver(s) was/were received successfully.\n"),
+                    progress.body());
+            for (StreamingReceiver receiver : receivers) {
+                assertArrayEquals(body, receiver.await().assertOk().bytes());
+            }
+        }
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> arrivals() {
+        return Arrays.stream(Containers.values()).flatMap(container -> java.util.stream.IntStream
+                .rangeClosed(0, 3).mapToObj(before -> Arguments.of(container,
+                        before)));
     }
 }
