@@ -73,8 +73,8 @@ class ContainerHttpTest {
         }
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> arrivals() {
-        return Arrays.stream(Containers.values()).flatMap(container -> java.util.stream.IntStream
+    static Stream<Arguments> arrivals() {
+        return Arrays.stream(Containers.values()).flatMap(container -> IntStream
                 .rangeClosed(0, 3).mapToObj(before -> Arguments.of(container,
                         before)));
     }
