@@ -56,6 +56,31 @@ class OpsPortalTest {
         assertFalseJettyIsHere();
     }
 
+    /**
+     * A sender stopped mid-stream cuts its receiver off on Tomcat too: the receiver's curl exits 18, not 0. (The
+     * sender's curl is killed, not its input: a curl whose input ends sends the body's end, a clean end.)
+     */
+    @Test
+    void aReceiverOfASenderThatStopsSeesItsStreamCutOff(@TempDir Path dir) throws Exception {
+        String pipe = "http://127.0.0.1:" + port + "/ops/pipe/cut";
+        Path out = dir.resolve("received");
+        CompletableFuture<Run> receiver = CompletableFuture.supplyAsync(() -> run("curl", "-sS", "-o", out.toString(),
+                pipe));
+        Process sender = new ProcessBuilder("bash", "-c", "cat /dev/zero | curl -sS -T - \"$0\"", pipe)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(out) || Files.size(out) == 0) {
+            assertTrue(System.nanoTime() < deadline, "no byte reached the receiver");
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        sender.descendants().filter(p -> p.info().command().orElse("").endsWith("curl"))
+                .forEach(ProcessHandle::destroyForcibly);
+        Run got = receiver.get(60, TimeUnit.SECONDS);
+        assertEquals(18, got.exit(), "the receiver's curl must see the cut: " + got.output());
+        sender.descendants().forEach(ProcessHandle::destroyForcibly);
+        sender.destroyForcibly();
+    }
+
     private static void assertFalseJettyIsHere() {
         try {
             Class.forName("org.eclipse.jetty.server.Server");
