@@ -31,6 +31,7 @@ final class ResponseWriter implements WriteListener {
     private boolean flushPending;  // written through a wrapper: flush it
     private Completion done;       // the write queued or in flight
     private Throwable failure;
+    private byte[] scratch;        // a direct chunk's bytes, for the plain API's array write
 
     ResponseWriter(Container container, ServletOutputStream out, Consumer<Throwable> onFailure) {
         this.out = out;
@@ -124,9 +125,13 @@ final class ResponseWriter implements WriteListener {
             // a response wrapped by a filter: the plain servlet write, which may aggregate, so a flush follows
             out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
         } else {
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.duplicate().get(copy);
-            out.write(copy);
+            // a direct chunk through the plain API: copied into this writer's own array, allocated once and kept
+            int length = bytes.remaining();
+            if (scratch == null || scratch.length < length) {
+                scratch = new byte[length];
+            }
+            bytes.get(bytes.position(), scratch, 0, length); // absolute: the position stays, nothing allocated
+            out.write(scratch, 0, length);
         }
     }
 
