@@ -40,6 +40,7 @@ class ContainerHttpTest {
             assertEquals(200, got.statusCode());
             assertArrayEquals(body, got.body());
             assertEquals(200, sender.statusCode());
+            assertTrue(sender.body().contains("[INFO] 1 receiver(s) has/have been connected."), sender.body());
             assertTrue(sender.body().contains("[INFO] All receiver(s) was/were received successfully.\n"),
                     sender.body());
         }
