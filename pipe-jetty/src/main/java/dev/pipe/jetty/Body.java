@@ -71,6 +71,20 @@ interface Body {
         }
     }
 
+    /**
+     * Reads what has arrived into {@code scratch} and forgets it (the plain read: the bytes go nowhere): bytes read, 0
+     * when nothing has arrived (the read callback will come), -1 at the end of the body.
+     */
+    static int forget(ServletInputStream in, byte[] scratch) throws IOException {
+        if (finished(in)) {
+            return -1;
+        }
+        if (!ready(in)) {
+            return 0;
+        }
+        return in.read(scratch, 0, scratch.length);
+    }
+
     /** Nothing more is read: pooled buffers go back now, the chunk lent once it is released. */
     void close();
 

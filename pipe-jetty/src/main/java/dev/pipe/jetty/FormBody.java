@@ -210,17 +210,11 @@ final class FormBody implements Body {
 
     @Override
     public int drain() throws IOException {
-        if (eof || Body.finished(in)) {
-            eof = true;
+        if (eof) {
             return -1;
         }
-        if (!Body.ready(in)) {
-            return 0;
-        }
-        int read = in.read(array, 0, array.length); // the array is no longer decoded: it holds what is forgotten
-        if (read < 0) {
-            eof = true;
-        }
+        int read = Body.forget(in, array); // the array is no longer decoded: it holds what is forgotten
+        eof = read < 0;
         return read;
     }
 

@@ -34,7 +34,7 @@ final class PlainBody implements Body {
     private ByteBuffer filling;   // once it streams: the chunk being read into
     private ByteBuffer spare;     // a chunk come back while the next was being read (window two)
     private ByteBuffer lent;      // the pipe's, until released
-    private ByteBuffer forgotten; // once closed: what is drained goes here (heap)
+    private byte[] forgotten;     // once closed: what is drained goes here
     private Mode mode = Mode.WAITING;
     private boolean eof;
     private boolean closed;
@@ -182,20 +182,14 @@ final class PlainBody implements Body {
 
     @Override
     public int drain() throws IOException {
-        if (eof || Body.finished(in)) {
-            eof = true;
+        if (eof) {
             return -1;
         }
-        if (!Body.ready(in)) {
-            return 0;
-        }
         if (forgotten == null) {
-            forgotten = ByteBuffer.allocate(DRAIN_BUFFER);
+            forgotten = new byte[DRAIN_BUFFER];
         }
-        int read = reads.read(forgotten.clear());
-        if (read < 0) {
-            eof = true;
-        }
+        int read = Body.forget(in, forgotten);
+        eof = read < 0;
         return read;
     }
 
