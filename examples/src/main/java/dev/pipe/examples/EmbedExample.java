@@ -4,7 +4,7 @@ import dev.pipe.core.access.AccessPolicy;
 import dev.pipe.core.access.AccessPolicy.Decision;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.jetty.PipeServers;
-import dev.pipe.jetty.PipeServlet;
+import dev.pipe.servlet.PipeServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

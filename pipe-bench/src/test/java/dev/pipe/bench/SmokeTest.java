@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipe.bench.load.LoadTool;
 import dev.pipe.jetty.PipeServers;
-import dev.pipe.jetty.PipeServlet;
+import dev.pipe.servlet.PipeServlet;
 import java.util.Collection;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterAll;

@@ -20,7 +20,7 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  *
  * <p>This is the one class that uses a Jetty package that is not API ({@code org.eclipse.jetty.server.internal}):
  * Jetty 12 offers no public hook to choose the status line's version, and {@code HttpConnection} is where its
- * generator is made. If a Jetty upgrade changes that class, this fails to compile, or {@code WireHttpTest} fails on
+ * generator is made. If a Jetty upgrade changes that class, this fails to compile, or {@code PipeServersHttpTest} fails on
  * the {@code HTTP/1.0 200 OK} it asserts.
  *
  * <pre>{@code

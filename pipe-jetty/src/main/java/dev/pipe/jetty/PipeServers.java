@@ -1,5 +1,7 @@
 package dev.pipe.jetty;
 
+import dev.pipe.servlet.PipeMapping;
+import dev.pipe.servlet.PipeServlet;
 import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -10,7 +12,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Puts a {@link PipeServlet} on Jetty: {@link #mount} into an application's own context, or {@link #server} for a
+ * Puts a {@link PipeServlet} on Jetty 12's ee10 environment: {@link #mount} into an application's own context, or {@link #server} for a
  * small embedded server of its own.
  *
  * <pre>{@code
@@ -36,28 +38,14 @@ public final class PipeServers {
         return holder;
     }
 
-    /** The servlet path spec for a prefix: {@code /api/v1/pipe} gives {@code /api/v1/pipe/*}, {@code /} gives {@code /*}. */
+    /** The servlet path spec for a prefix ({@link PipeMapping#pathSpec}). */
     public static String pathSpec(String pathPrefix) {
-        return normalizePrefix(pathPrefix) + "/*";
+        return PipeMapping.pathSpec(pathPrefix);
     }
 
-    /**
-     * A prefix without its trailing slash ({@code ""} for the root).
-     *
-     * @throws IllegalArgumentException when it does not start with {@code /} or holds characters a path spec cannot
-     */
+    /** A prefix without its trailing slash ({@link PipeMapping#normalizePrefix}). */
     public static String normalizePrefix(String pathPrefix) {
-        Objects.requireNonNull(pathPrefix, "pathPrefix");
-        if (!pathPrefix.startsWith("/") || pathPrefix.contains("*") || pathPrefix.contains("?")
-                || pathPrefix.contains("#") || pathPrefix.contains("//")) {
-            throw new IllegalArgumentException("path prefix must start with '/' and hold no '*', '?', '#' or '//': "
-                    + pathPrefix);
-        }
-        String prefix = pathPrefix;
-        while (prefix.endsWith("/")) {
-            prefix = prefix.substring(0, prefix.length() - 1);
-        }
-        return prefix;
+        return PipeMapping.normalizePrefix(pathPrefix);
     }
 
     /** A server listening on {@code host:port} (port 0: any free port) with {@code servlet} at {@code pathPrefix}. */

@@ -1,5 +1,6 @@
 package dev.pipe.jetty;
 
+import dev.pipe.servlet.Responses;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

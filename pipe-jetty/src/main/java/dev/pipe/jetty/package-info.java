@@ -1,6 +1,6 @@
 /**
- * The pipe relay on Jetty 12: {@link dev.pipe.jetty.PipeServlet}, a non-blocking servlet that any
- * {@code ServletContextHandler} can mount at any prefix, and {@link dev.pipe.jetty.PipeServers}, which mounts it or
- * builds a small embedded server around it.
+ * {@link dev.pipe.servlet.PipeServlet} on Jetty 12's ee10 environment: {@link dev.pipe.jetty.PipeServers} mounts it
+ * into a {@code ServletContextHandler} or builds a small embedded server for pipes around it, with
+ * {@link dev.pipe.jetty.PipeConnectionFactory} and {@link dev.pipe.jetty.PlainErrorHandler}.
  */
 package dev.pipe.jetty;

@@ -1,6 +1,9 @@
 package dev.pipe.jetty;
 
-import static dev.pipe.jetty.HttpAsserts.assertTransferWorks;
+import static dev.pipe.servlet.HttpAsserts.assertTransferWorks;
+
+import dev.pipe.servlet.RawHttp;
+import dev.pipe.servlet.TestServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,7 +86,8 @@ class FuzzHttpTest {
 
     @Test
     void threeThousandHostileRequestsGetNo5xxNoStackTraceNoHang() throws Exception {
-        try (TestServer server = TestServer.start(PipeConfig.defaults().withJoinTimeout(Duration.ofSeconds(30)))) {
+        try (TestServer server = TestServer.start(StandaloneJetty.INSTANCE,
+                PipeConfig.defaults().withJoinTimeout(Duration.ofSeconds(30)))) {
             Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
             ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
             ExecutorService threads = Executors.newFixedThreadPool(THREADS);

@@ -1,7 +1,7 @@
 package dev.pipe.examples.boot;
 
 import dev.pipe.core.PipeConfig;
-import dev.pipe.jetty.PipeServlet;
+import dev.pipe.servlet.PipeServlet;
 import java.time.Duration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

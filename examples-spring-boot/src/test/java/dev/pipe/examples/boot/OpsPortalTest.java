@@ -15,7 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.catalina.connector.Connector;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -31,6 +35,17 @@ class OpsPortalTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ServletWebServerApplicationContext context;
+
+    /** The portal's Tomcat keeps a paused pipe for the pipe's idle timeout, not its own 20 s (application.properties). */
+    @Test
+    void tomcatsConnectionTimeoutIsThePipesIdleTimeout() {
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+        assertEquals(3_600_000, connector.getProperty("connectionTimeout"));
+        assertEquals(20_000, connector.getProperty("keepAliveTimeout"));
+    }
 
     @Test
     void theReplayReachesEightEngineersThroughThePortal(@TempDir Path dir) throws Exception {

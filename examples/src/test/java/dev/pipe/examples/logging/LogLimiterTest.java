@@ -82,7 +82,7 @@ class LogLimiterTest {
 
     @Test
     void theServersOwnWarningsAreLimitedLikeAnyOther() {
-        Logger servlet = context.getLogger("dev.pipe.jetty.PipeServlet");
+        Logger servlet = context.getLogger("dev.pipe.servlet.PipeServlet");
         for (int i = 0; i < 100; i++) {
             servlet.warn("PipeServlet is mounted without async support");
         }

@@ -25,7 +25,7 @@ class SafeThrowableTest {
 
     @Test
     void theServersOwnFailureKeepsItsStackTrace() {
-        LoggingEvent event = new LoggingEvent(getClass().getName(), context.getLogger("dev.pipe.jetty.PipeServlet"),
+        LoggingEvent event = new LoggingEvent(getClass().getName(), context.getLogger("dev.pipe.servlet.PipeServlet"),
                 Level.ERROR, "a pipe request failed", new IllegalStateException("a bug"), null);
         String text = converter().convert(event);
         assertTrue(text.contains("java.lang.IllegalStateException: a bug") && text.contains("\tat "), text);

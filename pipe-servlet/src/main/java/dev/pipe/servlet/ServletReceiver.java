@@ -1,0 +1,140 @@
+package dev.pipe.servlet;
+
+import dev.pipe.core.Completion;
+import dev.pipe.core.PipeException;
+import dev.pipe.core.Receiver;
+import dev.pipe.core.ReceiverPort;
+import dev.pipe.core.TransferInfo;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A receiver over a non-blocking servlet response ({@link ReceiverPort}): the pipe's chunks become the response
+ * body, written one at a time through a {@link ResponseWriter}.
+ *
+ * <pre>
+ *   WAITING ──begin (status and headers set)──▶ STREAMING
+ *      │                                            │
+ *      │ abort: an error status and one line;       │ abort: cut off, so that the body is seen incomplete;
+ *      │ complete; the client gone                  │ complete; the client gone
+ *      └──────────────────────▶ OVER ◀──────────────┘
+ * </pre>
+ *
+ * <p>Threads: the pipe calls the port from any thread, one call at a time, possibly before {@link #attached}; the
+ * container reports the client gone on its own threads. The phase changes atomically (one reference), so that the
+ * exchange is ended once, whichever comes first; the handle and the byte counts are written by one thread and read
+ * by others.
+ */
+final class ServletReceiver implements ReceiverPort {
+
+    enum Phase { WAITING, STREAMING, OVER }
+
+    private final Exchange exchange;
+    private final ResponseWriter writer;
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
+    private volatile Receiver handle;
+    private volatile long length = -1;   // the announced Content-Length, or -1
+    private volatile long issued;        // bytes handed to the writer (written by the pipe's drain only)
+
+    ServletReceiver(Exchange exchange) throws IOException {
+        this.exchange = exchange;
+        this.writer = new ResponseWriter(exchange.container, exchange.response.getOutputStream(), x -> gone(x));
+        exchange.onGone(() -> gone(new IOException("receiver gone")));
+    }
+
+    /** Called once the core accepted the receiver: go non-blocking and watch for the client leaving. */
+    void attached(Receiver receiver) {
+        this.handle = receiver;
+        writer.start();
+        exchange.watch(() -> gone(new IOException("receiver closed the connection")));
+        if (phase.get() == Phase.OVER) {
+            receiver.onDisconnect(new IOException("receiver gone"));
+        }
+    }
+
+    @Override
+    public void begin(TransferInfo info) {
+        HttpServletResponse response = exchange.response;
+        response.setStatus(200);
+        Responses.common(response);
+        // bytes a sender chose must never run script on the host application's origin
+        response.setHeader("Content-Security-Policy", "sandbox");
+        exchange.endConnection();
+        for (Map.Entry<String, List<String>> header : info.metadata().entrySet()) {
+            for (String value : header.getValue()) {
+                exchange.container.addExact(response, header.getKey(), value);
+            }
+        }
+        if (info.contentLength() >= 0) {
+            response.setContentLengthLong(info.contentLength());
+            length = info.contentLength();
+        } else {
+            exchange.frameUnknownLength();
+        }
+        String exposed = Forwarding.exposedHeaders(info);
+        if (!exposed.isEmpty()) {
+            response.setHeader("Access-Control-Expose-Headers", exposed);
+        }
+        phase.compareAndSet(Phase.WAITING, Phase.STREAMING);
+    }
+
+    @Override
+    public void write(ByteBuffer chunk, Completion done) {
+        issued += chunk.remaining();
+        writer.write(chunk, done);
+    }
+
+    @Override
+    public void complete(Completion done) {
+        // from here on the connection's end is ours (Jetty ends a watched connection after the response)
+        phase.set(Phase.OVER);
+        exchange.complete();
+        done.succeeded();
+    }
+
+    @Override
+    public void abort(PipeException reason) {
+        if (phase.getAndSet(Phase.OVER) != Phase.WAITING) {
+            exchange.abort();
+            writer.abandon(reason);
+            return;
+        }
+        exchange.endConnection();
+        byte[] body = Responses.prepareError(exchange.container, exchange.response, StatusMapping.status(reason.reason()),
+                reason.getMessage());
+        writer.write(ByteBuffer.wrap(body), new Completion() {
+            @Override
+            public void succeeded() {
+                exchange.complete();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                exchange.abort();
+            }
+        });
+    }
+
+    private void gone(Throwable cause) {
+        long expected = length;
+        if (expected >= 0 && issued >= expected && writer.isIdle()) {
+            // a client that has its Content-Length may hang up before our end: it got every byte
+            return;
+        }
+        if (phase.getAndSet(Phase.OVER) == Phase.OVER) {
+            return;
+        }
+        Receiver receiver = handle;
+        if (receiver != null) {
+            receiver.onDisconnect(cause);
+        }
+        if (!exchange.isEnded()) {
+            exchange.abort();
+        }
+        writer.abandon(cause);
+    }
+}

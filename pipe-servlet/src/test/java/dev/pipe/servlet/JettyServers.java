@@ -1,0 +1,57 @@
+package dev.pipe.servlet;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Jetty 12 with the servlet mounted in a context of the ee10 or the ee11 environment, as an application mounts it: a
+ * plain connector with Jetty's defaults, except the setting the README asks of a Jetty that serves pipes (request
+ * header values kept as the client wrote them, for the forwarded {@code Content-Type}), no {@code Server} header, and
+ * the 30 s idle timeout (Jetty's own default) said out loud, since the pause tests outlast it.
+ */
+final class JettyServers {
+
+    /** How long a connection may stay silent outside a pipe's own timeouts. */
+    static final long CONNECTION_IDLE_MS = 30_000;
+
+    enum Environment { EE10, EE11 }
+
+    private JettyServers() {
+    }
+
+    static TestContainer.Running start(Environment environment, String prefix, jakarta.servlet.http.HttpServlet servlet) throws Exception {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setHeaderCacheCaseSensitive(true);
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        connector.setIdleTimeout(CONNECTION_IDLE_MS);
+        // on stop, Jetty gives idle keep-alive connections (an HttpClient's pool) 1 s to go; tests need not wait
+        connector.setShutdownIdleTimeout(50);
+        server.addConnector(connector);
+        server.setHandler(environment == Environment.EE10 ? ee10(prefix, servlet) : ee11(prefix, servlet));
+        server.start();
+        return new TestContainer.Running(connector.getLocalPort(), server::stop);
+    }
+
+    private static Handler ee10(String prefix, jakarta.servlet.http.HttpServlet servlet) {
+        var context = new org.eclipse.jetty.ee10.servlet.ServletContextHandler("/");
+        var holder = new org.eclipse.jetty.ee10.servlet.ServletHolder("pipe", servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, PipeMapping.pathSpec(prefix));
+        return context;
+    }
+
+    private static Handler ee11(String prefix, jakarta.servlet.http.HttpServlet servlet) {
+        var context = new org.eclipse.jetty.ee11.servlet.ServletContextHandler("/");
+        var holder = new org.eclipse.jetty.ee11.servlet.ServletHolder("pipe", servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, PipeMapping.pathSpec(prefix));
+        return context;
+    }
+}
