@@ -11,8 +11,9 @@ import java.time.Duration;
 
 /**
  * What the servlet takes from its container beyond the Servlet 6.0 API, chosen once per exchange
- * ({@link #of}): on Jetty, reads and writes of {@code ByteBuffer}s without a copy, a header value kept exactly as
- * given, the connection (its idle timeout, a watch for the client hanging up, a hard close) and a cut-off response;
+ * ({@link #of}): reads and writes of {@code ByteBuffer}s (Servlet 6.1's, or the container's own: {@link BufferIo}),
+ * a header value kept exactly as given, and on Jetty the connection (its idle timeout, a watch for the client hanging
+ * up, a hard close); a cut-off response in each container's own way ({@link JettyContainer}, {@link TomcatContainer});
  * elsewhere, the plain API's answer to each ({@link #PLAIN}). The state machines above never see which.
  */
 interface Container {
