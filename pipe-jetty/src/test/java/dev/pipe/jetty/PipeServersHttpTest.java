@@ -1,8 +1,10 @@
 package dev.pipe.jetty;
 
 import static dev.pipe.servlet.HttpAsserts.ALL_RECEIVED;
+import static dev.pipe.servlet.HttpAsserts.assertNames;
 import static dev.pipe.servlet.HttpAsserts.SENT;
 import static dev.pipe.servlet.HttpAsserts.connected;
+import static dev.pipe.servlet.HttpAsserts.readAll;
 import static dev.pipe.servlet.HttpAsserts.started;
 import static dev.pipe.servlet.HttpAsserts.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipe.servlet.RawHttp;
 import dev.pipe.servlet.TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -147,18 +147,5 @@ class PipeServersHttpTest {
             assertTrue(body.startsWith("[ERROR] ") && body.endsWith("\n") && body.indexOf('\n') == body.length() - 1,
                     body);
         }
-    }
-
-    private static void assertNames(RawHttp.Head head, List<String> names) {
-        for (String name : names) {
-            assertTrue(head.names().contains(name), name + " spelled exactly so in " + head.names());
-        }
-    }
-
-    private static String readAll(RawHttp client) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        client.body().transferTo(bytes);
-        assertTrue(client.body().complete(), "a complete body, as framed");
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

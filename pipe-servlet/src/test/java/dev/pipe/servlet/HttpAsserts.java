@@ -169,4 +169,19 @@ public final class HttpAsserts {
         }
         return count;
     }
+
+    /** Asserts that each of {@code names} is a header of {@code head}, spelled exactly so (the reference's case). */
+    public static void assertNames(RawHttp.Head head, List<String> names) {
+        for (String name : names) {
+            assertTrue(head.names().contains(name), name + " spelled exactly so in " + head.names());
+        }
+    }
+
+    /** The rest of {@code client}'s body as text, which must end as framed (not cut off). */
+    public static String readAll(RawHttp client) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        client.body().transferTo(bytes);
+        assertTrue(client.body().complete(), "a complete body, as framed");
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -3,14 +3,14 @@ package dev.pipe.servlet;
 import static dev.pipe.servlet.HttpAsserts.ALL_RECEIVED;
 import static dev.pipe.servlet.HttpAsserts.RECEIVER_CONNECTED;
 import static dev.pipe.servlet.HttpAsserts.SENT;
+import static dev.pipe.servlet.HttpAsserts.assertNames;
 import static dev.pipe.servlet.HttpAsserts.connected;
+import static dev.pipe.servlet.HttpAsserts.readAll;
 import static dev.pipe.servlet.HttpAsserts.started;
 import static dev.pipe.servlet.HttpAsserts.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -207,16 +207,4 @@ class WireHttpTest {
     }
 
     /** Each of {@code names} is sent, spelled exactly so. */
-    private static void assertNames(RawHttp.Head head, List<String> names) {
-        for (String name : names) {
-            assertTrue(head.names().contains(name), name + " spelled exactly so in " + head.names());
-        }
-    }
-
-    private static String readAll(RawHttp client) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        client.body().transferTo(bytes);
-        assertTrue(client.body().complete(), "a complete body, as framed");
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 }
