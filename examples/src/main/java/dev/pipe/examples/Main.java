@@ -97,7 +97,7 @@ public final class Main {
     static Server start(ServerOptions options, PrintStream out) throws Exception {
         Server server = new Server(PipeServers.threadPool());
         ServerConnector connector = PipeServers.connector(server, options.host(), options.port(),
-                options.trustForwarded());
+                options.trustForwarded(), options.http2());
         server.addConnector(connector);
 
         AccessPolicy access = AccessPolicy.OPEN;

@@ -65,10 +65,21 @@ final class Pages {
             }
         }
         return page.replace("{{NONCE}}", nonce)
+                .replace("{{ACTION}}", escape(formAction(pipesPath, path, n)))
                 .replace("{{PIPES_PATH}}", escape(pipesPath))
                 .replace("{{PATH_URL}}", escape(pathUrl(path)))
                 .replace("{{PATH}}", escape(path))
                 .replace("{{N}}", escape(n.isEmpty() ? "1" : n));
+    }
+
+    /**
+     * Where {@code /noscript}'s forms send: the pipe's URL relative to the page (which is at the root), as the
+     * reference writes it ({@code mypath}; {@code api/v1/pipe/mypath} under a prefix), {@code ?n=} only when not 1.
+     */
+    static String formAction(String pipesPath, String path, String n) {
+        String prefix = pipesPath.startsWith("/") ? pipesPath.substring(1) : pipesPath;
+        String query = n.isEmpty() || n.equals("1") ? "" : "?n=" + URLEncoder.encode(n, StandardCharsets.UTF_8);
+        return (prefix.isEmpty() ? "" : prefix + "/") + pathUrl(path) + query;
     }
 
     /** {@code /watch}: joins a pipe as one receiver and shows its lines as they come, terminal-style. */

@@ -107,7 +107,8 @@ final class PagesServlet extends HttpServlet {
     private static void html(HttpServletResponse response, String body, String csp) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(200);
-        response.setContentType("text/html; charset=utf-8");
+        // as the reference: the page says its own charset (<meta charset="utf-8">), and is ASCII throughout
+        response.setContentType("text/html");
         if (csp != null) {
             response.setHeader("Content-Security-Policy", csp);
         }

@@ -14,7 +14,7 @@ import java.util.Map;
  * a flag wins over its variable, and the variable over the default.
  */
 record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, Path tokenFile, Duration grace,
-                     boolean trustForwarded, boolean help) {
+                     boolean trustForwarded, boolean http2, boolean help) {
 
     /** Thrown for a flag or value that cannot be used; the message is one line for the person who typed it. */
     static final class UsageException extends Exception {
@@ -67,6 +67,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
                                       on (new ones get 503) before they are cut off
               --trust-forwarded true|false  take the client address from          [PIPE_TRUST_FORWARDED] (false)
                                       Forwarded / X-Forwarded-For: only behind a reverse proxy that sets them
+              --http2 true|false      also speak HTTP/2 in clear text (h2c: prior  [PIPE_HTTP2]     (true)
+                                      knowledge, or Upgrade: h2c) on the same port
               --help                  print this help and exit
 
             Durations are written 300ms, 45s, 5m, 1h.
@@ -90,7 +92,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
             Map.entry("--max-waiting-per-client", "PIPE_MAX_WAITING_PER_CLIENT"),
             Map.entry("--token-file", "PIPE_TOKEN_FILE"),
             Map.entry("--grace", "PIPE_GRACE"),
-            Map.entry("--trust-forwarded", "PIPE_TRUST_FORWARDED"));
+            Map.entry("--trust-forwarded", "PIPE_TRUST_FORWARDED"),
+            Map.entry("--http2", "PIPE_HTTP2"));
 
     /** Reads {@code args} over {@code env} over the defaults. */
     static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
@@ -158,11 +161,17 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
             }
         }
         Duration grace = values.containsKey("--grace") ? duration(values, "--grace", null) : Duration.ofSeconds(30);
-        String trust = values.getOrDefault("--trust-forwarded", "false").trim().toLowerCase(java.util.Locale.ROOT);
-        if (!trust.equals("true") && !trust.equals("false")) {
-            throw new UsageException("--trust-forwarded must be true or false, not '" + trust + "'");
+        boolean trust = bool(values, "--trust-forwarded", false);
+        boolean http2 = bool(values, "--http2", true);
+        return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust, http2, help);
+    }
+
+    private static boolean bool(Map<String, String> values, String flag, boolean fallback) throws UsageException {
+        String text = values.getOrDefault(flag, String.valueOf(fallback)).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new UsageException(flag + " must be true or false, not '" + text + "'");
         }
-        return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust.equals("true"), help);
+        return text.equals("true");
     }
 
     private static int integer(Map<String, String> values, String flag, int fallback, int min, int max)

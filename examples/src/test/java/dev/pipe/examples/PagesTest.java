@@ -54,8 +54,10 @@ class PagesTest {
     void indexSendsReceivesAndTellsTheReplayStoryWithThisServersUrl() throws Exception {
         HttpResponse<String> index = get("/");
         assertEquals(200, index.statusCode());
-        assertEquals("text/html;charset=utf-8", index.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("text/html", index.headers().firstValue("Content-Type").orElseThrow(), "as the reference's");
         String page = index.body();
+        assertTrue(page.contains("<meta charset=\"utf-8\">"), "the page says its charset itself");
+        assertTrue(page.contains("Piping"), "it says what it speaks");
         for (String id : List.of("send_button", "file_input", "text_input", "send_progress", "receive_button",
                 "watch_button")) {
             assertTrue(page.contains("id=\"" + id + "\""), id);
@@ -81,7 +83,7 @@ class PagesTest {
         assertTrue(page.contains("<style nonce=\"" + nonce.group(1) + "\">"), "the one style element has the nonce");
         assertFalse(page.toLowerCase().contains("<script"), "no script");
         assertFalse(page.contains("style=\""), "no inline style attribute: the policy would block it");
-        assertTrue(page.contains("action=\"/team/a%20b?n=3\""), "the form posts to the pipe");
+        assertTrue(page.contains("action=\"team/a%20b?n=3\""), "the form posts to the pipe, relative to the page");
         assertTrue(page.contains("enctype=\"multipart/form-data\""));
         assertTrue(page.contains("value=\"team/a b\""), "the path as typed");
         assertTrue(page.contains("name=\"input_file\"") && page.contains("name=\"input_text\""));
@@ -91,6 +93,31 @@ class PagesTest {
         assertFalse(empty.contains("input_file"), "no send form before a path is chosen");
         String hostile = get("/noscript?path=%22%3E%3Cscript%3Ealert(1)%3C/script%3E").body();
         assertFalse(hostile.contains("<script>"), "the path is escaped");
+    }
+
+    /** As the reference writes it: relative to the page, with no {@code ?n=} for one receiver. */
+    @Test
+    void noscriptFormPostsToThePathAsTheReferenceWritesIt() throws Exception {
+        assertTrue(get("/noscript?path=mypath").body().contains("action=\"mypath\""));
+        assertEquals("api/v1/pipe/mypath", Pages.formAction("/api/v1/pipe", "mypath", "1"),
+                "under a prefix, the prefix comes first, still relative to the page at the root");
+    }
+
+    /**
+     * Every page is ASCII (entities for the rest), so that its Content-Length is its length in characters, as a
+     * client written for the reference counts it, and it carries its own charset.
+     */
+    @Test
+    void pagesAreAsciiWithTheirOwnCharset() throws Exception {
+        for (String page : List.of("/", "/noscript", "/noscript?path=a&n=2", "/watch?path=replay&n=8")) {
+            HttpResponse<String> response = get(page);
+            String body = response.body();
+            assertTrue(body.chars().allMatch(c -> c < 128), page + " holds a character that is not ASCII");
+            assertEquals(String.valueOf(body.length()), response.headers().firstValue("Content-Length").orElseThrow(),
+                    page);
+            assertEquals("text/html", response.headers().firstValue("Content-Type").orElseThrow(), page);
+            assertTrue(body.toLowerCase().contains("<meta charset=\"utf-8\">"), page);
+        }
     }
 
     @Test

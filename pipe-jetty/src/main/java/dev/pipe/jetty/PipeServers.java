@@ -5,6 +5,7 @@ import dev.pipe.servlet.PipeServlet;
 import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
@@ -62,7 +63,7 @@ public final class PipeServers {
     }
 
     /**
-     * An HTTP/1.x connector for pipes ({@link PipeConnectionFactory}) with its limits set on purpose rather than left
+     * An HTTP/1.x and h2c connector for pipes ({@link PipeConnectionFactory}) with its limits set on purpose rather than left
      * to defaults by accident: request line and headers together at most {@value #MAX_REQUEST_HEADER} bytes (past
      * it, 431; a longer request line, 414), response headers at most 8 KiB, a connection silent for
      * {@value #CONNECTION_IDLE_MS} ms closed (a pipe lifts this for its own exchanges, whose timeouts are the pipe's),
@@ -72,6 +73,16 @@ public final class PipeServers {
      *                       every request comes through a reverse proxy that sets them (docs/SECURITY.md)
      */
     public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded) {
+        return connector(server, host, port, trustForwarded, true);
+    }
+
+    /**
+     * As {@link #connector(Server, String, int, boolean)}, with HTTP/2 in clear text beside HTTP/1.x on the same port
+     * when {@code http2} (Jetty's {@code HTTP2CServerConnectionFactory}: a client with prior knowledge, or one that
+     * asks to upgrade with {@code Upgrade: h2c}), or HTTP/1.x alone.
+     */
+    public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded,
+                                            boolean http2) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(MAX_REQUEST_HEADER);
@@ -79,7 +90,11 @@ public final class PipeServers {
         if (trustForwarded) {
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
-        ServerConnector connector = new ServerConnector(server, new PipeConnectionFactory(http));
+        // HTTP/1 first: its factory takes every connection, and hands one that starts with HTTP/2's preface, or asks
+        // to upgrade, to the h2c factory after it
+        ServerConnector connector = http2
+                ? new ServerConnector(server, new PipeConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, new PipeConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setAcceptQueueSize(ACCEPT_QUEUE);

@@ -119,6 +119,13 @@ interface Container {
      */
     Connection connection(HttpServletRequest request);
 
+    /**
+     * Sets the idle timeout of the exchange's own stream, where it shares its connection (HTTP/2), so that the
+     * container's default does not cut a waiting or paused pipe: the pipe's timeouts govern. Nothing where the
+     * container gives no handle.
+     */
+    void streamIdleTimeout(long millis);
+
     /** Ends a response so that the client sees it cut off, never complete; the exchange is over after it. */
     void abort(HttpServletResponse response, AsyncContext async);
 
@@ -155,6 +162,11 @@ interface Container {
         @Override
         public Connection connection(HttpServletRequest request) {
             return Connection.NONE;
+        }
+
+        @Override
+        public void streamIdleTimeout(long millis) {
+            // the plain API has no stream to set it on
         }
 
         @Override

@@ -23,6 +23,8 @@ final class Cors {
         if ("true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
             response.setHeader("Access-Control-Allow-Private-Network", "true");
         }
+        // a page may read the allowed headers, to tell whether this server takes X-Piping
+        response.setHeader("Access-Control-Expose-Headers", "Access-Control-Allow-Headers");
         response.setHeader("Access-Control-Max-Age", "86400");
         response.setContentLength(0);
     }

@@ -43,6 +43,9 @@ final class Exchange implements AsyncListener {
         this.wire = Wire.of(request);
         this.connection = wire.ownsConnection() ? container.connection(request) : Container.Connection.NONE;
         this.savedIdleTimeout = connection.idleTimeout(idleTimeout.toMillis());
+        if (!wire.ownsConnection()) {
+            container.streamIdleTimeout(idleTimeout.toMillis()); // HTTP/2: the stream's own, not the connection's
+        }
     }
 
     /**

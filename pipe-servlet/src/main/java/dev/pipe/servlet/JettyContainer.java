@@ -181,6 +181,15 @@ final class JettyContainer implements Container {
     }
 
     @Override
+    public void streamIdleTimeout(long millis) {
+        // Jetty hands the exchange's stream to a wrapper function at once: HTTP/2's own stream here
+        request.addHttpStreamWrapper(stream -> {
+            stream.setIdleTimeout(millis);
+            return stream;
+        });
+    }
+
+    @Override
     public void abort(HttpServletResponse response, AsyncContext async) {
         try {
             response.sendError(-1); // Jetty: abort the exchange, no error page; never written as a status

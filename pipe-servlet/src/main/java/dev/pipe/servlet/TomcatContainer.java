@@ -79,6 +79,11 @@ final class TomcatContainer implements Container {
         PLAIN.contentType(response, type);
     }
 
+    @Override
+    public void streamIdleTimeout(long millis) {
+        PLAIN.streamIdleTimeout(millis);
+    }
+
     /** Tomcat's own response behind its facade, or null when it cannot be reached. */
     private static Response own(HttpServletResponse response) {
         try {

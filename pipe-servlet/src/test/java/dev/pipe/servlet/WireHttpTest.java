@@ -184,13 +184,15 @@ class WireHttpTest {
             if (privateNetwork) {
                 expected.add("Access-Control-Allow-Private-Network");
             }
-            expected.addAll(List.of("Access-Control-Max-Age", "Content-Length"));
+            expected.addAll(List.of("Access-Control-Expose-Headers", "Access-Control-Max-Age", "Content-Length"));
             List<String> names = new ArrayList<>(head.names());
             names.retainAll(expected);
             assertEquals(expected, names, "the reference's headers, in its order: " + head.names());
             assertEquals("*", head.header("Access-Control-Allow-Origin"));
             assertEquals("GET, HEAD, POST, PUT, OPTIONS", head.header("Access-Control-Allow-Methods"));
             assertEquals("Content-Type, Content-Disposition, X-Piping", head.header("Access-Control-Allow-Headers"));
+            assertEquals("Access-Control-Allow-Headers", head.header("Access-Control-Expose-Headers"),
+                    "a page may read which headers are allowed (it tells whether X-Piping is)");
             assertEquals("86400", head.header("Access-Control-Max-Age"));
             assertEquals(privateNetwork ? "true" : null, head.header("Access-Control-Allow-Private-Network"));
             assertEquals("0", head.header("Content-Length"));
@@ -205,6 +207,4 @@ class WireHttpTest {
         assertEquals("no-store", head.header("Cache-Control"));
         assertEquals("no", head.header("X-Accel-Buffering"));
     }
-
-    /** Each of {@code names} is sent, spelled exactly so. */
 }
