@@ -15,8 +15,23 @@ final class Pages {
     private Pages() {
     }
 
-    /** {@code /help}: curl recipes, in the reference's layout, for pipes under {@code pipes}. */
-    static String help(String version, String pipes) {
+    /**
+     * {@code /help}: curl recipes, in the reference's layout, for pipes under {@code pipes}; with {@code http2}, how to
+     * speak HTTP/2 to this server too.
+     */
+    static String help(String version, String pipes, boolean http2) {
+        return http2 ? help(version, pipes) + HTTP2_HELP.formatted(pipes) : help(version, pipes);
+    }
+
+    private static final String HTTP2_HELP = """
+
+            ======= HTTP/2 =======
+            # This server speaks HTTP/2 in clear text on the same port, with prior knowledge or by upgrading:
+            curl --http2-prior-knowledge %1$s/mypath
+            curl --http2 %1$s/mypath
+            """;
+
+    private static String help(String version, String pipes) {
         return """
                 Help for pipe %1$s
 

@@ -26,8 +26,10 @@ final class PagesServlet extends HttpServlet {
 
     private final String pipePrefix;
     private final String version;
+    private final boolean http2;
 
-    PagesServlet(String pipePrefix, String version) {
+    PagesServlet(String pipePrefix, String version, boolean http2) {
+        this.http2 = http2;
         this.pipePrefix = pipePrefix;
         this.version = version;
     }
@@ -64,7 +66,7 @@ final class PagesServlet extends HttpServlet {
                         "default-src 'none'; style-src 'nonce-" + nonce + "'; form-action 'self'");
             }
             case "/watch" -> html(response, Pages.watch(pipePrefix), null);
-            case "/help" -> text(response, 200, Pages.help(version, baseUrl(request) + pipePrefix));
+            case "/help" -> text(response, 200, Pages.help(version, baseUrl(request) + pipePrefix, http2));
             case "/version" -> text(response, 200, version + "\n");
             case "/healthz" -> text(response, 200, "ok\n");
             case "/favicon.ico" -> response.setStatus(204);

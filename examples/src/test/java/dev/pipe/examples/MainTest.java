@@ -142,6 +142,8 @@ class MainTest {
             assertEquals(200, help.statusCode());
             assertTrue(help.body().contains("curl -T myfile " + base + "/api/v1/pipe/mypath"), help.body());
             assertTrue(help.body().contains("curl \"" + base + "/api/v1/pipe/replay?n=8\""), help.body());
+            assertTrue(help.body().contains("curl --http2-prior-knowledge " + base + "/api/v1/pipe/mypath"),
+                    "HTTP/2, on by default: " + help.body());
             HttpResponse<String> index = get(base + "/");
             assertEquals(200, index.statusCode());
             assertTrue(index.body().contains(base + "/api/v1/pipe/replay?n=8"), index.body());
