@@ -8,6 +8,7 @@ import dev.pipe.core.access.TokenFile;
 import dev.pipe.examples.ServerOptions.UsageException;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.jetty.PlainErrorHandler;
+import dev.pipe.jetty.TlsCertificate;
 import dev.pipe.servlet.PipeServlet;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,8 +97,17 @@ public final class Main {
      */
     static Server start(ServerOptions options, PrintStream out) throws Exception {
         Server server = new Server(PipeServers.threadPool());
-        ServerConnector connector = PipeServers.connector(server, options.host(), options.port(),
-                options.trustForwarded(), options.http2());
+        SystemScheduler timers = new SystemScheduler();
+        server.addBean(timers, false);
+        TlsCertificate certificate = certificate(options.tls());
+        ServerConnector connector = certificate == null
+                ? PipeServers.connector(server, options.host(), options.port(), options.trustForwarded(),
+                        options.http2())
+                : PipeServers.connector(server, options.host(), options.port(), options.trustForwarded(),
+                        options.http2(), certificate);
+        if (certificate != null) {
+            certificate.watch(timers, Duration.ofSeconds(5));
+        }
         server.addConnector(connector);
 
         AccessPolicy access = AccessPolicy.OPEN;
@@ -109,9 +119,7 @@ public final class Main {
             } catch (IOException | IllegalArgumentException e) {
                 throw new UsageException("--token-file: " + e.getMessage());
             }
-            SystemScheduler timers = new SystemScheduler();
             tokens.watch(timers, Duration.ofSeconds(1));
-            server.addBean(timers, false);
             access = tokens;
             accessLine = "bearer tokens, " + tokens.size() + " rules (re-read when the file changes)";
         }
@@ -144,7 +152,8 @@ public final class Main {
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        String pipes = "http://" + host + ":" + connector.getLocalPort() + prefix;
+        String scheme = certificate == null ? "http" : "https";
+        String pipes = scheme + "://" + host + ":" + connector.getLocalPort() + prefix;
         PipeConfig config = options.config();
         LOG.info("pipe {} listening on {}:{} (pipes at {}/, join timeout {}, idle timeout {}, max receivers {}, "
                         + "slow receivers: {}, chunk {} KiB, window {}, max pipes {}, max waiting per client {}, "
@@ -154,10 +163,24 @@ public final class Main {
                 config.maxWaitingPerClient() == 0 ? "unlimited" : config.maxWaitingPerClient(),
                 Durations.format(options.grace()), accessLine);
         out.println("pipe serving " + pipes + "/  -  send: curl -T FILE " + pipes + "/PATH"
-                + "  receive: curl " + pipes + "/PATH  (help: " + "http://" + host + ":" + connector.getLocalPort()
+                + "  receive: curl " + pipes + "/PATH  (help: " + scheme + "://" + host + ":" + connector.getLocalPort()
                 + "/help)");
         out.flush();
         return server;
+    }
+
+    /** The certificate the TLS flags name, or null for plain HTTP. */
+    private static TlsCertificate certificate(ServerOptions.Tls tls) throws UsageException {
+        if (tls == null) {
+            return null;
+        }
+        try {
+            return tls.keystore() != null ? TlsCertificate.pkcs12(tls.keystore(), tls.password())
+                    : TlsCertificate.pem(tls.cert(), tls.key());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            String flags = tls.keystore() != null ? "--tls-keystore" : "--tls-cert/--tls-key";
+            throw new UsageException(flags + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
     }
 
     /** This build's version, from the jar. */

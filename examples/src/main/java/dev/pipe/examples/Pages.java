@@ -20,15 +20,26 @@ final class Pages {
      * speak HTTP/2 to this server too.
      */
     static String help(String version, String pipes, boolean http2) {
-        return http2 ? help(version, pipes) + HTTP2_HELP.formatted(pipes) : help(version, pipes);
+        if (!http2) {
+            return help(version, pipes);
+        }
+        return help(version, pipes) + (pipes.startsWith("https:") ? HTTPS_HELP : H2C_HELP).formatted(pipes);
     }
 
-    private static final String HTTP2_HELP = """
+    private static final String H2C_HELP = """
 
             ======= HTTP/2 =======
             # This server speaks HTTP/2 in clear text on the same port, with prior knowledge or by upgrading:
             curl --http2-prior-knowledge %1$s/mypath
             curl --http2 %1$s/mypath
+            """;
+
+    private static final String HTTPS_HELP = """
+
+            ======= HTTP/2 =======
+            # Over HTTPS, HTTP/2 or HTTP/1.1 is chosen when the connection starts (ALPN); curl takes HTTP/2:
+            curl --http2 %1$s/mypath
+            curl --http1.1 %1$s/mypath
             """;
 
     private static String help(String version, String pipes) {

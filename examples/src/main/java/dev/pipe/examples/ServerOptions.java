@@ -14,7 +14,14 @@ import java.util.Map;
  * a flag wins over its variable, and the variable over the default.
  */
 record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, Path tokenFile, Duration grace,
-                     boolean trustForwarded, boolean http2, boolean help) {
+                     boolean trustForwarded, boolean http2, Tls tls, boolean help) {
+
+    /**
+     * Where the server's certificate is: PEM files ({@code cert}, {@code key}) or a PKCS#12 keystore and its password;
+     * null for plain HTTP.
+     */
+    record Tls(Path cert, Path key, Path keystore, char[] password) {
+    }
 
     /** Thrown for a flag or value that cannot be used; the message is one line for the person who typed it. */
     static final class UsageException extends Exception {
@@ -67,8 +74,13 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
                                       on (new ones get 503) before they are cut off
               --trust-forwarded true|false  take the client address from          [PIPE_TRUST_FORWARDED] (false)
                                       Forwarded / X-Forwarded-For: only behind a reverse proxy that sets them
-              --http2 true|false      also speak HTTP/2 in clear text (h2c: prior  [PIPE_HTTP2]     (true)
-                                      knowledge, or Upgrade: h2c) on the same port
+              --http2 true|false      also speak HTTP/2 on the same port: h2c      [PIPE_HTTP2]      (true)
+                                      (prior knowledge or Upgrade: h2c), or h2 by ALPN with TLS
+              --tls-cert FILE         serve HTTPS with this PEM certificate chain [PIPE_TLS_CERT]   (none: HTTP)
+              --tls-key FILE          and its PEM private key (as certbot writes  [PIPE_TLS_KEY]
+                                      fullchain.pem and privkey.pem); re-read when they change
+              --tls-keystore FILE     or a PKCS#12 keystore, its password in the  [PIPE_TLS_KEYSTORE]
+                                      environment variable PIPE_TLS_PASSWORD
               --help                  print this help and exit
 
             Durations are written 300ms, 45s, 5m, 1h.
@@ -93,7 +105,10 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
             Map.entry("--token-file", "PIPE_TOKEN_FILE"),
             Map.entry("--grace", "PIPE_GRACE"),
             Map.entry("--trust-forwarded", "PIPE_TRUST_FORWARDED"),
-            Map.entry("--http2", "PIPE_HTTP2"));
+            Map.entry("--http2", "PIPE_HTTP2"),
+            Map.entry("--tls-cert", "PIPE_TLS_CERT"),
+            Map.entry("--tls-key", "PIPE_TLS_KEY"),
+            Map.entry("--tls-keystore", "PIPE_TLS_KEYSTORE"));
 
     /** Reads {@code args} over {@code env} over the defaults. */
     static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
@@ -163,7 +178,41 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
         Duration grace = values.containsKey("--grace") ? duration(values, "--grace", null) : Duration.ofSeconds(30);
         boolean trust = bool(values, "--trust-forwarded", false);
         boolean http2 = bool(values, "--http2", true);
-        return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust, http2, help);
+        return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust, http2, tls(values, env), help);
+    }
+
+    /** The TLS flags: both PEM files, or a keystore and its password, or none. */
+    private static Tls tls(Map<String, String> values, Map<String, String> env) throws UsageException {
+        Path cert = readable(values, "--tls-cert");
+        Path key = readable(values, "--tls-key");
+        Path keystore = readable(values, "--tls-keystore");
+        if (keystore != null) {
+            if (cert != null || key != null) {
+                throw new UsageException("give --tls-keystore, or --tls-cert and --tls-key, not both");
+            }
+            String password = env.get("PIPE_TLS_PASSWORD");
+            if (password == null) {
+                throw new UsageException("--tls-keystore needs its password in the environment variable "
+                        + "PIPE_TLS_PASSWORD");
+            }
+            return new Tls(null, null, keystore, password.toCharArray());
+        }
+        if ((cert == null) != (key == null)) {
+            throw new UsageException("--tls-cert and --tls-key go together: the certificate chain and its key");
+        }
+        return cert == null ? null : new Tls(cert, key, null, null);
+    }
+
+    private static Path readable(Map<String, String> values, String flag) throws UsageException {
+        String name = values.get(flag);
+        if (name == null) {
+            return null;
+        }
+        Path file = Path.of(name);
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new UsageException(flag + ": cannot read '" + name + "'");
+        }
+        return file;
     }
 
     private static boolean bool(Map<String, String> values, String flag, boolean fallback) throws UsageException {

@@ -42,7 +42,9 @@ class MainTest {
                 "--max-receivers", "--slow-receiver", "--chunk-size", "PIPE_CHUNK_SIZE", "--window", "PIPE_WINDOW", "PIPE_HOST", "PIPE_PORT", "PIPE_PATH_PREFIX", "PIPE_JOIN_TIMEOUT",
                 "PIPE_IDLE_TIMEOUT", "PIPE_MAX_RECEIVERS", "PIPE_SLOW_RECEIVER", "--max-pipes", "PIPE_MAX_PIPES",
                 "--max-waiting-per-client", "PIPE_MAX_WAITING_PER_CLIENT", "--token-file", "PIPE_TOKEN_FILE",
-                "--grace", "PIPE_GRACE", "--trust-forwarded", "PIPE_TRUST_FORWARDED"}) {
+                "--grace", "PIPE_GRACE", "--trust-forwarded", "PIPE_TRUST_FORWARDED", "--http2", "PIPE_HTTP2",
+                "--tls-cert", "PIPE_TLS_CERT", "--tls-key", "PIPE_TLS_KEY", "--tls-keystore", "PIPE_TLS_KEYSTORE",
+                "PIPE_TLS_PASSWORD"}) {
             assertTrue(help.contains(flag), () -> flag + " missing from --help:\n" + help);
         }
     }
@@ -52,7 +54,8 @@ class MainTest {
         for (String[] args : new String[][] {{"--port", "x"}, {"--port", "70000"}, {"--join-timeout", "5 minutes"},
                 {"--max-receivers", "257"}, {"--slow-receiver", "drop"}, {"--chunk-size", "1k"}, {"--chunk-size", "lots"}, {"--window", "3"}, {"--path-prefix", "api"}, {"--nope"},
                 {"--max-pipes", "0"}, {"--max-waiting-per-client", "-1"}, {"--token-file", "no/such/file"},
-                {"--grace", "soon"}, {"--trust-forwarded", "yes"},
+                {"--grace", "soon"}, {"--trust-forwarded", "yes"}, {"--http2", "on"}, {"--tls-cert", "no/such.pem"},
+                {"--tls-keystore", "no/such.p12"},
                 {"--port"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = Main.run(args, Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -5,11 +5,15 @@ import dev.pipe.servlet.PipeServlet;
 import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -83,6 +87,40 @@ public final class PipeServers {
      */
     public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded,
                                             boolean http2) {
+        HttpConfiguration http = httpConfiguration(trustForwarded);
+        // HTTP/1 first: its factory takes every connection, and hands one that starts with HTTP/2's preface, or asks
+        // to upgrade, to the h2c factory after it
+        ServerConnector connector = http2
+                ? new ServerConnector(server, new PipeConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, new PipeConnectionFactory(http));
+        return configure(connector, host, port);
+    }
+
+    /**
+     * As {@link #connector(Server, String, int, boolean, boolean)}, serving HTTPS with {@code certificate}: HTTP/2
+     * (when {@code http2}) and HTTP/1.1 chosen by ALPN, HTTP/1.1 for a client that offers neither.
+     */
+    public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded,
+                                            boolean http2, TlsCertificate certificate) {
+        HttpConfiguration http = httpConfiguration(trustForwarded);
+        http.addCustomizer(new SecureRequestCustomizer());
+        PipeConnectionFactory http11 = new PipeConnectionFactory(http);
+        ServerConnector connector;
+        if (http2) {
+            // ALPN's names for the protocols (RFC 7301): Jetty finds its factories by them, whatever their case
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+            alpn.setDefaultProtocol("http/1.1");
+            connector = new ServerConnector(server,
+                    new SslConnectionFactory(certificate.sslContextFactory(), alpn.getProtocol()), alpn,
+                    new HTTP2ServerConnectionFactory(http), http11);
+        } else {
+            connector = new ServerConnector(server,
+                    new SslConnectionFactory(certificate.sslContextFactory(), http11.getProtocol()), http11);
+        }
+        return configure(connector, host, port);
+    }
+
+    private static HttpConfiguration httpConfiguration(boolean trustForwarded) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(MAX_REQUEST_HEADER);
@@ -90,11 +128,10 @@ public final class PipeServers {
         if (trustForwarded) {
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
-        // HTTP/1 first: its factory takes every connection, and hands one that starts with HTTP/2's preface, or asks
-        // to upgrade, to the h2c factory after it
-        ServerConnector connector = http2
-                ? new ServerConnector(server, new PipeConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
-                : new ServerConnector(server, new PipeConnectionFactory(http));
+        return http;
+    }
+
+    private static ServerConnector configure(ServerConnector connector, String host, int port) {
         connector.setHost(host);
         connector.setPort(port);
         connector.setAcceptQueueSize(ACCEPT_QUEUE);

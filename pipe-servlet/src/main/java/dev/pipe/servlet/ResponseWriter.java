@@ -32,6 +32,7 @@ final class ResponseWriter implements WriteListener {
     private Completion done;       // the write queued or in flight
     private Throwable failure;
     private byte[] scratch;        // a direct chunk's bytes, for the plain API's array write
+    private boolean handedOver;    // the bytes of the write outstanding went into the container's write
 
     ResponseWriter(Container container, ServletOutputStream out, Consumer<Throwable> onFailure) {
         this.out = out;
@@ -58,6 +59,7 @@ final class ResponseWriter implements WriteListener {
             failed = failure;
             if (failed == null) {
                 buffer = bytes;
+                handedOver = false;
                 done = completion;
             }
         }
@@ -68,10 +70,20 @@ final class ResponseWriter implements WriteListener {
         onWritePossible();
     }
 
-    /** True when no write is queued or in flight. */
-    boolean isIdle() {
+    /**
+     * True when the bytes of the last write went into the container's own write call, whatever came of it after: the
+     * container took them, though it may still fail to flush them.
+     */
+    boolean handedOver() {
         synchronized (lock) {
-            return done == null;
+            return handedOver;
+        }
+    }
+
+    /** True when a write failed: the bytes of it, and of any after it, may not have reached the client. */
+    boolean failed() {
+        synchronized (lock) {
+            return failure != null;
         }
     }
 
@@ -92,6 +104,7 @@ final class ResponseWriter implements WriteListener {
                     if (buffer != null) {
                         writeStep(buffer);
                         buffer = null;
+                        handedOver = true;
                         flushPending = direct == null || direct.aggregates();
                     } else if (flushPending) {
                         out.flush();

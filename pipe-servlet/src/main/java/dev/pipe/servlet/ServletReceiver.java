@@ -85,7 +85,34 @@ final class ServletReceiver implements ReceiverPort {
     @Override
     public void write(ByteBuffer chunk, Completion done) {
         issued += chunk.remaining();
-        writer.write(chunk, done);
+        if (length >= 0 && issued >= length) {
+            writer.write(chunk, lastOfTheLength(done));
+        } else {
+            writer.write(chunk, done);
+        }
+    }
+
+    /**
+     * The last write of a response with a Content-Length: once its bytes went into the container's write, a failure
+     * after it is the client hanging up with every byte it was promised (over HTTP/2 the stream's end goes with the
+     * last byte, and the client may close before the container reports the write done), not a receiver lost.
+     */
+    private Completion lastOfTheLength(Completion done) {
+        return new Completion() {
+            @Override
+            public void succeeded() {
+                done.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                if (writer.handedOver()) {
+                    done.succeeded();
+                } else {
+                    done.failed(cause);
+                }
+            }
+        };
     }
 
     @Override
@@ -121,8 +148,11 @@ final class ServletReceiver implements ReceiverPort {
 
     private void gone(Throwable cause) {
         long expected = length;
-        if (expected >= 0 && issued >= expected && writer.isIdle()) {
-            // a client that has its Content-Length may hang up before our end: it got every byte
+        if (expected >= 0 && issued >= expected && (writer.handedOver() || !writer.failed())) {
+            // A client that has its Content-Length may hang up before our end (over HTTP/2 it has the stream's end
+            // with the last byte): every byte is given to the writer, and the last write decides. Its bytes went into
+            // the container's write: the client had every byte (lastOfTheLength); it is still to be written: it
+            // succeeds, or it fails before the container took the bytes, and the writer reports that loss here again.
             return;
         }
         if (phase.getAndSet(Phase.OVER) == Phase.OVER) {
