@@ -85,6 +85,30 @@ class PagesBrowserTest {
     @AfterAll
     static void stopServer() throws Exception {
         server.stop();
+        if (tokenServer != null) {
+            tokenServer.stop();
+        }
+    }
+
+    private static final String SEND_TOKEN = "4c1f0e9b2d7a4e3f8b6c5d4e3f2a1b0c";
+    private static final String RECEIVE_TOKEN = "9a8b7c6d5e4f40312a1b2c3d4e5f6071";
+    private static Server tokenServer;
+    private static String tokenBase;
+
+    /** A second server, with a token file: sending to and receiving from {@code team/...} each need their token. */
+    private static synchronized String tokenServer(Path dir) throws Exception {
+        if (tokenServer == null) {
+            Path tokens = Files.writeString(dir.resolve("tokens.txt"), SEND_TOKEN + " send team\n" + RECEIVE_TOKEN
+                    + " receive team\n");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            tokenServer = Main.start(ServerOptions.parse(new String[] {"--port", "0", "--token-file",
+                    tokens.toString()}, Map.of()), new PrintStream(out, true, StandardCharsets.UTF_8));
+            Matcher matcher = Pattern.compile("pipe serving (http://127\\.0\\.0\\.1:\\d+)/api/v1/pipe/")
+                    .matcher(out.toString(StandardCharsets.UTF_8));
+            assertTrue(matcher.find(), out.toString(StandardCharsets.UTF_8));
+            tokenBase = matcher.group(1);
+        }
+        return tokenBase;
     }
 
     @BeforeEach
@@ -320,6 +344,49 @@ class PagesBrowserTest {
             assertExit(receivers.get(i));
             assertEquals(log, Files.readString(terminals.get(i), StandardCharsets.UTF_8), "terminal " + (i + 1));
         }
+    }
+
+    // ---------------------------------------------------------------- a server with a token file
+
+    /**
+     * With a token file the pages are served without a token; the page sends with the token typed into it, and
+     * without one it says the server wants a token (401).
+     */
+    @Test
+    void thePageSendsWithItsTokenAndSaysWhenOneIsWanted(@TempDir Path dir) throws Exception {
+        String base = tokenServer(dir);
+        Path received = dir.resolve("received.txt");
+        Process curl = start("curl", "-sS", "-H", "Authorization: Bearer " + RECEIVE_TOKEN, "-o", received.toString(),
+                base + "/api/v1/pipe/team/notes");
+
+        browser.get(base + "/");
+        browser.findElement(By.id("mode_text")).click();
+        browser.findElement(By.id("text_input")).sendKeys("07:23:14 the primary fell behind\n");
+        browser.findElement(By.id("send_path")).sendKeys("team/notes");
+        browser.findElement(By.id("send_button")).click();
+        awaitTextStarting("send_status", "Failed: HTTP 401: [ERROR] This server wants a token");
+
+        browser.findElement(By.id("token_input")).sendKeys(SEND_TOKEN);
+        browser.findElement(By.id("send_button")).click();
+        awaitText("send_status", "Sent");
+        assertExit(curl);
+        assertEquals("07:23:14 the primary fell behind\n", Files.readString(received, StandardCharsets.UTF_8));
+        assertTrue(browser.findElement(By.id("receive_link")).findElement(By.xpath("..")).getAttribute("hidden")
+                != null, "no direct link with a token: a link cannot carry it");
+    }
+
+    /** The watch link carries the token in its fragment, which the browser never sends; the page sends it itself. */
+    @Test
+    void aWatchLinkWithTheTokenInItsFragmentJustWorks(@TempDir Path dir) throws Exception {
+        String base = tokenServer(dir);
+        browser.get(base + "/watch?path=team/replay&n=1#token=" + RECEIVE_TOKEN);
+        awaitText("watch_state", "waiting");
+        Path log = Files.writeString(dir.resolve("incident.log"), "07:23:14 WARN lag\n07:23:15 ERR  502\n");
+        Process sender = start("curl", "-sS", "-H", "Authorization: Bearer " + SEND_TOKEN, "-T", log.toString(),
+                base + "/api/v1/pipe/team/replay?n=1");
+        awaitText("watch_state", "ended");
+        assertEquals("2", text("watch_lines"));
+        assertExit(sender);
     }
 
     // ---------------------------------------------------------------- hostile payloads
