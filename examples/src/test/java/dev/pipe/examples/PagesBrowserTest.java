@@ -124,7 +124,8 @@ class PagesBrowserTest {
         }
         // no background traffic: this machine reaches no other host
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-quic", "--ignore-certificate-errors", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update",
                 "--disable-sync", "--window-size=1100,1000", "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
@@ -387,6 +388,48 @@ class PagesBrowserTest {
         awaitText("watch_state", "ended");
         assertEquals("2", text("watch_lines"));
         assertExit(sender);
+    }
+
+    /**
+     * Over HTTPS the page and its upload go over HTTP/2, chosen by ALPN: a file sent from {@code /} reaches a curl
+     * receiver byte for byte.
+     */
+    @Test
+    void overHttpsThePageSendsAFileOverHttp2(@TempDir Path dir) throws Exception {
+        Path keystore = TestCertificates.keystore(dir, "localhost");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Server tls = Main.start(ServerOptions.parse(new String[] {"--port", "0", "--tls-keystore", keystore.toString()},
+                Map.of("PIPE_TLS_PASSWORD", TestCertificates.PASSWORD)), new PrintStream(out, true,
+                StandardCharsets.UTF_8));
+        try {
+            Matcher matcher = Pattern.compile("pipe serving https://127\\.0\\.0\\.1:(\\d+)/api/v1/pipe/")
+                    .matcher(out.toString(StandardCharsets.UTF_8));
+            assertTrue(matcher.find(), out.toString(StandardCharsets.UTF_8));
+            String secure = "https://localhost:" + matcher.group(1);
+            Path file = dir.resolve("notes.bin");
+            byte[] bytes = new byte[200_000];
+            new java.util.Random(5).nextBytes(bytes);
+            Files.write(file, bytes);
+            Path received = dir.resolve("received.bin");
+            Process curl = start("curl", "-sS", "-k", "--http2", "-o", received.toString(),
+                    secure + "/api/v1/pipe/over-h2");
+
+            browser.get(secure + "/");
+            assertEquals("h2", ((JavascriptExecutor) browser).executeScript(
+                    "return performance.getEntriesByType('navigation')[0].nextHopProtocol;"), "the page came over h2");
+            browser.findElement(By.id("mode_file")).click();
+            browser.findElement(By.id("file_input")).sendKeys(file.toAbsolutePath().toString());
+            browser.findElement(By.id("send_path")).sendKeys("over-h2");
+            browser.findElement(By.id("send_button")).click();
+            awaitText("send_status", "Sent");
+            assertEquals("h2", ((JavascriptExecutor) browser).executeScript("return performance"
+                    + ".getEntriesByType('resource').filter(e => e.name.indexOf('/over-h2') >= 0)[0].nextHopProtocol;"),
+                    "the upload went over h2");
+            assertExit(curl);
+            assertArrayEquals(bytes, Files.readAllBytes(received));
+        } finally {
+            tls.stop();
+        }
     }
 
     // ---------------------------------------------------------------- hostile payloads

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsTest {
 
     private static final Pattern SERVING = Pattern.compile("pipe serving (https://127\\.0\\.0\\.1:(\\d+)/api/v1/pipe)/");
-    private static final String PASSWORD = "changeit";
+    private static final String PASSWORD = TestCertificates.PASSWORD;
 
     @TempDir
     Path dir;
@@ -185,18 +185,8 @@ class TlsTest {
         return matcher.group(2);
     }
 
-    /** A self-signed certificate for {@code name} (and 127.0.0.1) in a PKCS#12 keystore, made by keytool. */
     private Path keystore(String name) throws Exception {
-        Path keystore = Files.createTempFile(dir, "keystore", ".p12");
-        Files.delete(keystore);
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "pipe", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=" + name, "-ext", "SAN=dns:" + name + ",dns:localhost,ip:127.0.0.1",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
-                .redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(keytool.waitFor(30, TimeUnit.SECONDS) && keytool.exitValue() == 0, output);
-        return keystore;
+        return TestCertificates.keystore(dir, name);
     }
 
     private record Pem(Path chain, Path key) {
