@@ -33,20 +33,32 @@ wait_up() { # url
   echo "not up: $1" >&2; exit 1
 }
 
+# HTTP/2 over TLS: both servers on a certificate made here (piping-server speaks HTTP/2 only over TLS)
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+
 OURS_PORT=$(free_port); THEIRS_PORT=$(free_port); RELAY_PORT=$(free_port)
+OURS_TLS_PORT=$(free_port); THEIRS_TLS_PORT=$(free_port)
 java -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m --max-waiting-per-client 0 >"$WORK/ours.log" 2>&1 &
 PIDS+=($!); OURS_PID=$!
-node "$WORK/node_modules/.bin/piping-server" --http-port "$THEIRS_PORT" >"$WORK/theirs.log" 2>&1 &
+java -jar examples/target/pipe-server.jar --port "$OURS_TLS_PORT" --join-timeout 10m --max-waiting-per-client 0 \
+    --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" >"$WORK/ours-tls.log" 2>&1 &
+PIDS+=($!); OURS_TLS_PID=$!
+node "$WORK/node_modules/.bin/piping-server" --http-port "$THEIRS_PORT" --enable-https --https-port "$THEIRS_TLS_PORT" \
+    --key-path "$WORK/key.pem" --crt-path "$WORK/cert.pem" >"$WORK/theirs.log" 2>&1 &
 PIDS+=($!); THEIRS_PID=$!
 java -jar pipe-bench/target/pipe-load.jar relay --port "$RELAY_PORT" >"$WORK/relay.log" 2>&1 &
 PIDS+=($!); RELAY_PID=$!
 wait_up "http://127.0.0.1:$OURS_PORT/healthz"
 wait_up "http://127.0.0.1:$THEIRS_PORT/version"
+for _ in $(seq 1 100); do curl -sk -o /dev/null "https://127.0.0.1:$OURS_TLS_PORT/healthz" && break; sleep 0.1; done
 sleep 0.5
 
 OURS="--url http://127.0.0.1:$OURS_PORT/api/v1/pipe --server-pid $OURS_PID"
 THEIRS="--url http://127.0.0.1:$THEIRS_PORT --server-pid $THEIRS_PID"
 RELAY="--url http://127.0.0.1:$RELAY_PORT --server-pid $RELAY_PID"
+OURS_TLS="--url https://127.0.0.1:$OURS_TLS_PORT/api/v1/pipe --server-pid $OURS_TLS_PID"
+THEIRS_TLS="--url https://127.0.0.1:$THEIRS_TLS_PORT --server-pid $THEIRS_PID"
 LOAD="java -jar pipe-bench/target/pipe-load.jar"
 
 echo "# machine: $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -72,6 +84,20 @@ for n in 1 8 64 256; do
     run ours "$OURS" throughput --n $n --bytes $bytes
     run piping-server "$THEIRS" throughput --n $n --bytes $bytes
     run relay "$RELAY" throughput --n $n --bytes $bytes
+  done
+done
+# HTTP/2: over TLS against piping-server's own (h2 by ALPN); in clear text (h2c), ours only (piping-server has none),
+# beside our HTTP/1.1 above
+H2_BYTES=64m; [ $QUICK = 1 ] && H2_BYTES=4m
+for target in "$OURS_TLS" "$THEIRS_TLS"; do
+  $LOAD throughput $target --n 8 --bytes 16m --http2 h2 >/dev/null
+done
+$LOAD throughput $OURS --n 8 --bytes 16m --http2 h2c >/dev/null
+for n in 1 8; do
+  for _ in $(seq 1 $RUNS); do
+    run ours "$OURS_TLS" throughput --n $n --bytes $H2_BYTES --http2 h2
+    run piping-server "$THEIRS_TLS" throughput --n $n --bytes $H2_BYTES --http2 h2
+    run ours "$OURS" throughput --n $n --bytes $H2_BYTES --http2 h2c
   done
 done
 TTFB_RUNS=20; [ $QUICK = 1 ] && TTFB_RUNS=2
@@ -125,6 +151,10 @@ figures = [
     ("throughput", "mibps", "MiB/s aggregate"),
     ("throughput", "mib_per_server_cpu_s", "MiB per server CPU-s"),
     ("throughput", "tool_cpu_s", "load tool CPU-s"),
+    ("throughput-h2", "mibps", "h2 (TLS) MiB/s aggregate"),
+    ("throughput-h2", "mib_per_server_cpu_s", "h2 (TLS) MiB per server CPU-s"),
+    ("throughput-h2c", "mibps", "h2c MiB/s aggregate"),
+    ("throughput-h2c", "mib_per_server_cpu_s", "h2c MiB per server CPU-s"),
     ("ttfb", "p50_ms", "TTFB p50 ms"), ("ttfb", "p99_ms", "TTFB p99 ms"),
     ("skew", "p50_ms", "skew p50 ms"), ("skew", "p99_ms", "skew p99 ms"), ("skew", "max_ms", "skew max ms"),
     ("waiting", "connected", "still connected"), ("waiting", "completed", "completed"),

@@ -91,6 +91,8 @@ public final class LoadTool {
     private static final String USAGE = """
             usage: java -jar pipe-load.jar SCENARIO [--option value ...]
               throughput  --n 8 --bytes 256m [--runs 1]     one sender, n receivers; aggregate MiB/s (n x bytes / time)
+                          [--http2 h2c|h2]                  over HTTP/2 (h2c with prior knowledge; h2 for an https
+                                                            --url, by ALPN) instead of HTTP/1.1
               ttfb        --n 64 [--runs 20]                sender first; time from the last receiver's request to
                                                             each receiver's first byte
               skew        --n 256 [--rate 50000] [--seconds 10] [--line 100]
@@ -138,19 +140,33 @@ public final class LoadTool {
     }
 
     private boolean throughputRun(int n, long bytes, byte[] block, long expected) throws Exception {
+        String http2 = options.get("http2");
+        if (http2 != null && !http2.equals("h2c") && !http2.equals("h2")) {
+            System.err.println("pipe-load: --http2 is h2c (clear text) or h2 (an https --url), not '" + http2 + "'");
+            return false;
+        }
+        try (Http2Load h2 = http2 == null ? null : new Http2Load()) {
+            return throughputRun(n, bytes, block, expected, h2, http2 == null ? "throughput" : "throughput-" + http2);
+        }
+    }
+
+    private boolean throughputRun(int n, long bytes, byte[] block, long expected, Http2Load h2, String scenario)
+            throws Exception {
         String path = path("tp") + "?n=" + n;
+        URI pipe = URI.create(url + "/" + path);
         ExecutorService threads = Executors.newCachedThreadPool();
         try {
             CountDownLatch asked = new CountDownLatch(n);
             List<Future<long[]>> receivers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                receivers.add(threads.submit(() -> receive(path, asked)));
+                receivers.add(threads.submit(() -> h2 == null ? receive(path, asked) : h2.receive(pipe, asked)));
             }
             asked.await(30, TimeUnit.SECONDS);
             double serverCpu = server == null ? 0 : server.cpuSeconds();
             double toolCpu = Proc.self().cpuSeconds();
             long start = System.nanoTime();
-            Future<String> sender = threads.submit(() -> send(path, block, bytes));
+            Future<String> sender = threads.submit(() -> h2 == null ? send(path, block, bytes)
+                    : h2.send(pipe, block, bytes));
             long last = 0;
             boolean ok = true;
             for (Future<long[]> receiver : receivers) {
@@ -163,12 +179,12 @@ public final class LoadTool {
             double serverCpuUsed = server == null ? 0 : server.cpuSeconds() - serverCpu;
             double toolCpuUsed = Proc.self().cpuSeconds() - toolCpu;
             double mib = (double) n * bytes / (1 << 20);
-            System.out.printf(Locale.ROOT, "throughput n=%d: %.0f MiB in %.3f s = %.1f MiB/s aggregate%s; server CPU"
-                            + " %.2f s (%.0f MiB per CPU-s), tool CPU %.2f s%n", n, mib, seconds, mib / seconds,
+            System.out.printf(Locale.ROOT, "%s n=%d: %.0f MiB in %.3f s = %.1f MiB/s aggregate%s; server CPU"
+                            + " %.2f s (%.0f MiB per CPU-s), tool CPU %.2f s%n", scenario, n, mib, seconds, mib / seconds,
                     ok ? "" : " (WRONG BYTES)", serverCpuUsed, serverCpuUsed > 0 ? mib / serverCpuUsed : 0,
                     toolCpuUsed);
-            System.out.printf(Locale.ROOT, "RESULT scenario=throughput n=%d bytes=%d ok=%b seconds=%.4f mibps=%.1f"
-                            + " server_cpu_s=%.3f tool_cpu_s=%.3f mib_per_server_cpu_s=%.1f%n", n, bytes, ok, seconds,
+            System.out.printf(Locale.ROOT, "RESULT scenario=%s n=%d bytes=%d ok=%b seconds=%.4f mibps=%.1f"
+                            + " server_cpu_s=%.3f tool_cpu_s=%.3f mib_per_server_cpu_s=%.1f%n", scenario, n, bytes, ok, seconds,
                     mib / seconds, serverCpuUsed, toolCpuUsed, serverCpuUsed > 0 ? mib / serverCpuUsed : 0);
             if (!ok) {
                 System.out.println("sender's progress: " + progress);
