@@ -36,6 +36,7 @@ class ContainerHttpTest {
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
             HttpResponse<byte[]> got = receiver.get(30, TimeUnit.SECONDS);
             assertEquals(200, got.statusCode());
+            assertEquals(container.clientVersion(), got.version(), "the receiver spoke the version asked for");
             assertArrayEquals(body, got.body());
             assertEquals(200, sender.statusCode());
             assertTrue(sender.body().contains("[INFO] 1 receiver(s) has/have been connected."), sender.body());

@@ -21,6 +21,22 @@ public enum Containers implements TestContainer {
         }
     },
 
+    /**
+     * Jetty's ee10 environment with HTTP/2 in clear text beside HTTP/1.1, and a client that asks for HTTP/2: the
+     * receivers' exchanges go over HTTP/2 streams, the senders' (a request with a body is not upgraded) over HTTP/1.1.
+     */
+    JETTY_EE10_H2C {
+        @Override
+        public Running start(String prefix, jakarta.servlet.http.HttpServlet servlet) throws Exception {
+            return JettyServers.start(JettyServers.Environment.EE10, prefix, servlet, true);
+        }
+
+        @Override
+        public java.net.http.HttpClient.Version clientVersion() {
+            return java.net.http.HttpClient.Version.HTTP_2;
+        }
+    },
+
     /** Jetty 12.1's ee11 environment (Servlet 6.1; Spring Boot 4's Jetty). */
     JETTY_EE11 {
         @Override
@@ -50,7 +66,7 @@ public enum Containers implements TestContainer {
     }
 
     private boolean jetty() {
-        return this == JETTY_EE10 || this == JETTY_EE11;
+        return this != TOMCAT;
     }
 
     /**

@@ -22,12 +22,22 @@ final class JettyServers {
     private JettyServers() {
     }
 
-    static TestContainer.Running start(Environment environment, String prefix, jakarta.servlet.http.HttpServlet servlet) throws Exception {
+    static TestContainer.Running start(Environment environment, String prefix, jakarta.servlet.http.HttpServlet servlet)
+            throws Exception {
+        return start(environment, prefix, servlet, false);
+    }
+
+    /** As above, with HTTP/2 in clear text (h2c) on the same connector when {@code h2c}. */
+    static TestContainer.Running start(Environment environment, String prefix, jakarta.servlet.http.HttpServlet servlet,
+                                       boolean h2c) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setHeaderCacheCaseSensitive(true);
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = h2c
+                ? new ServerConnector(server, new HttpConnectionFactory(http),
+                        new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         connector.setIdleTimeout(CONNECTION_IDLE_MS);

@@ -17,6 +17,7 @@ import dev.pipe.core.PipeState;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -69,8 +70,9 @@ class JoinTimeoutHttpTest {
             HttpResponse<String> response = receiver.get(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
             assertError(response, 504, message);
             // Jetty: the server watched this connection for the client leaving and cannot stop: it closes it, and
-            // says so (Tomcat keeps it)
-            assertEquals(container.endsPipeConnections() ? List.of("close") : List.of(),
+            // says so (Tomcat keeps it); over HTTP/2 a stream ends, never its connection, and no such header exists
+            boolean says = container.endsPipeConnections() && response.version() == HttpClient.Version.HTTP_1_1;
+            assertEquals(says ? List.of("close") : List.of(),
                     response.headers().allValues("Connection"), response.headers().map().toString());
         }
         server.awaitGone(path);

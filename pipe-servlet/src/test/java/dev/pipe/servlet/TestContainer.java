@@ -24,6 +24,14 @@ public interface TestContainer {
     /** The status the container's parser gives a request line that is too long. */
     int requestLineTooLong();
 
+    /**
+     * The HTTP version the test server's client asks for: HTTP/1.1, or HTTP/2, which the JDK's client reaches over
+     * clear text by {@code Upgrade: h2c} on a request without a body (a receiver's), a sender staying on HTTP/1.1.
+     */
+    default java.net.http.HttpClient.Version clientVersion() {
+        return java.net.http.HttpClient.Version.HTTP_1_1;
+    }
+
     /** How long the container lets a connection stay silent, outside what the servlet lifts for a pipe. */
     java.time.Duration idleTimeout();
 

@@ -44,7 +44,7 @@ public final class TestServer implements AutoCloseable {
         servlet = new PipeServlet(registry, access);
         this.container = container;
         server = container.start(PREFIX, servlet);
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
+        client = HttpClient.newBuilder().version(container.clientVersion()).executor(clientThreads)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
