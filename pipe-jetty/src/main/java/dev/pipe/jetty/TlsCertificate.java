@@ -1,13 +1,13 @@
 package dev.pipe.jetty;
 
 import dev.pipe.core.Scheduler;
+import dev.pipe.core.access.SettledChange;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -37,8 +37,7 @@ public final class TlsCertificate {
     private final List<Path> files;
     private final char[] password;    // null for PEM files
     private final SslContextFactory.Server factory = new SslContextFactory.Server();
-    private byte[] loaded;            // digest of the files' content now served
-    private byte[] seen;              // digest of a change seen once, taken when seen again unchanged
+    private final SettledChange changes;
 
     private TlsCertificate(List<Path> files, char[] password) throws IOException, GeneralSecurityException {
         this.files = files;
@@ -46,7 +45,7 @@ public final class TlsCertificate {
         byte[][] contents = read();
         factory.setKeyStore(keyStore(contents));
         factory.setKeyStorePassword(new String(password == null ? IN_MEMORY : password));
-        loaded = digest(contents);
+        changes = new SettledChange(contents);
     }
 
     /**
@@ -73,13 +72,7 @@ public final class TlsCertificate {
 
     /** Checks the files every {@code every} from now on, and re-reads them when they have changed. */
     public void watch(Scheduler scheduler, Duration every) {
-        scheduler.schedule(() -> {
-            try {
-                reloadIfChanged();
-            } finally {
-                watch(scheduler, every);
-            }
-        }, every);
+        SettledChange.every(scheduler, every, this::reloadIfChanged);
     }
 
     /**
@@ -91,28 +84,22 @@ public final class TlsCertificate {
         try {
             contents = read();
         } catch (IOException e) {
-            LOG.warn("TLS certificate files cannot be read ({}); keeping the certificate served",
-                    e.getClass().getSimpleName());
+            if (changes.unreadable()) {
+                LOG.warn("TLS certificate files cannot be read ({}); keeping the certificate served",
+                        e.getClass().getSimpleName());
+            }
             return false;
         }
-        byte[] digest = digest(contents);
-        if (MessageDigest.isEqual(digest, loaded)) {
-            seen = null;
+        if (!changes.settled(contents)) {
             return false;
         }
-        if (seen == null || !MessageDigest.isEqual(digest, seen)) {
-            seen = digest;
-            return false;
-        }
-        seen = null;
         try {
             KeyStore next = keyStore(contents);
             factory.reload(f -> f.setKeyStore(next));
-            loaded = digest;
             LOG.info("TLS certificate re-read: {}", subject(next));
             return true;
         } catch (Exception e) {
-            loaded = digest; // not tried again until the files change again
+            // not tried again until the files change once more
             LOG.warn("TLS certificate not re-read, keeping the one served: {}", e.getMessage());
             return false;
         }
@@ -141,18 +128,6 @@ public final class TlsCertificate {
         store.load(null, null);
         store.setKeyEntry("pipe", key, IN_MEMORY, chain.toArray(new X509Certificate[0]));
         return store;
-    }
-
-    private static byte[] digest(byte[][] contents) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            for (byte[] content : contents) {
-                sha256.update(content);
-            }
-            return sha256.digest();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 
     private static String subject(KeyStore store) throws GeneralSecurityException {

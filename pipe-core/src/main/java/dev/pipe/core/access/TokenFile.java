@@ -47,14 +47,13 @@ public final class TokenFile implements AccessPolicy {
     }
 
     private final Path file;
+    private final SettledChange changes;
     private volatile List<Rule> rules;
-    private volatile byte[] loaded;   // the digest of the content last read, or null after a failed read
-    private volatile byte[] seen;     // a changed content's digest, seen once: taken if the next check sees it again
 
-    private TokenFile(Path file, List<Rule> rules, byte[] loaded) {
+    private TokenFile(Path file, List<Rule> rules, byte[] content) {
         this.file = file;
         this.rules = rules;
-        this.loaded = loaded;
+        this.changes = new SettledChange(content);
     }
 
     /**
@@ -66,7 +65,7 @@ public final class TokenFile implements AccessPolicy {
     public static TokenFile load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         byte[] content = Files.readAllBytes(file);
-        return new TokenFile(file, parse(lines(content)), sha256(content));
+        return new TokenFile(file, parse(lines(content)), content);
     }
 
     /** The number of rules in force. */
@@ -102,24 +101,15 @@ public final class TokenFile implements AccessPolicy {
         try {
             content = Files.readAllBytes(file);
         } catch (IOException e) {
-            if (loaded != null) {
+            if (changes.unreadable()) {
                 LOG.warn("token file cannot be read ({}); keeping its {} rules", e.getClass().getSimpleName(),
                         rules.size());
-                loaded = null;
             }
             return false;
         }
-        byte[] digest = sha256(content);
-        if (loaded != null && MessageDigest.isEqual(digest, loaded)) {
-            seen = null;
+        if (!changes.settled(content)) {
             return false;
         }
-        if (seen == null || !MessageDigest.isEqual(digest, seen)) {
-            seen = digest; // changed since the last check: take it once it has stopped changing
-            return false;
-        }
-        seen = null;
-        loaded = digest;
         try {
             List<Rule> read = parse(lines(content));
             rules = read;
@@ -133,13 +123,7 @@ public final class TokenFile implements AccessPolicy {
 
     /** Checks the file for changes every {@code every}, on {@code scheduler}, until {@code scheduler} stops. */
     public void watch(Scheduler scheduler, Duration every) {
-        scheduler.schedule(() -> {
-            try {
-                reloadIfChanged();
-            } finally {
-                watch(scheduler, every);
-            }
-        }, every);
+        SettledChange.every(scheduler, every, this::reloadIfChanged);
     }
 
     static List<Rule> parse(List<String> lines) {
