@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One asynchronous request/response of a pipe party: holds the {@link AsyncContext}, lifts the connection's idle
- * timeout for as long as the pipe's own timeouts govern, and ends the exchange exactly once, normally or by abort.
+ * One asynchronous request/response of a pipe party: holds the {@link AsyncContext}, lifts the idle timeout of its
+ * connection (HTTP/1) or its stream (HTTP/2) for as long as the pipe's own timeouts govern, and ends the exchange
+ * exactly once, normally or by abort.
  */
 final class Exchange implements AsyncListener {
 
