@@ -123,8 +123,11 @@ class ProtocolsHttpTest {
                     + " -T - \"$0\"", server.uri("cut").toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             receiver.awaitBytes(1024 * 1024);
+            // the sender's curl is killed, not its input first: a curl whose input ends sends the body's end
+            sender.descendants().filter(p -> p.info().command().orElse("").endsWith("curl"))
+                    .forEach(ProcessHandle::destroyForcibly);
+            assertTrue(sender.waitFor(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS), "the sender's curl died");
             sender.descendants().forEach(ProcessHandle::destroyForcibly);
-            sender.destroyForcibly();
             assertNotEquals(0, receiver.exit(), "a cut-off stream never looks complete: " + receiver.describe());
             server.awaitGone("cut");
             assertEquals(PipeState.FAILED, server.lastEnd("cut"));
