@@ -160,6 +160,7 @@ class TlsTest {
         }
     }
 
+    /** Starts the jar's server with {@code tls} flags; it must say it serves HTTPS on the port it listens on. */
     private Server start(Map<String, String> env, String... tls) throws Exception {
         String[] args = new String[tls.length + 2];
         args[0] = "--port";
@@ -167,22 +168,18 @@ class TlsTest {
         System.arraycopy(tls, 0, args, 2, tls.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Server server = Main.start(ServerOptions.parse(args, env), new PrintStream(out, true, StandardCharsets.UTF_8));
-        lastOutput = out.toString(StandardCharsets.UTF_8);
+        String said = out.toString(StandardCharsets.UTF_8);
+        Matcher matcher = SERVING.matcher(said);
+        assertTrue(matcher.find() && matcher.group(2).equals(port(server)), "it says it serves HTTPS: " + said);
         return server;
     }
 
-    private String lastOutput;
-
-    private String pipes(Server server) {
-        Matcher matcher = SERVING.matcher(lastOutput);
-        assertTrue(matcher.find(), "it says it serves HTTPS: " + lastOutput);
-        return matcher.group(1);
+    private static String pipes(Server server) {
+        return "https://127.0.0.1:" + port(server) + "/api/v1/pipe";
     }
 
-    private String port(Server server) {
-        Matcher matcher = SERVING.matcher(lastOutput);
-        assertTrue(matcher.find(), lastOutput);
-        return matcher.group(2);
+    private static String port(Server server) {
+        return String.valueOf(((org.eclipse.jetty.server.ServerConnector) server.getConnectors()[0]).getLocalPort());
     }
 
     private Path keystore(String name) throws Exception {
