@@ -28,6 +28,7 @@ final class Exchange implements AsyncListener {
     final Wire wire;
     private final Container.Connection connection;
     private final long savedIdleTimeout;
+    private final String method;   // for the log: the request may be recycled once the client has gone
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable onGone = () -> { };
     private volatile Runnable onEnded = () -> { };
@@ -35,6 +36,7 @@ final class Exchange implements AsyncListener {
     Exchange(HttpServletRequest request, HttpServletResponse response, Container container, Duration idleTimeout) {
         this.request = request;
         this.response = response;
+        this.method = request.getMethod();
         this.async = request.startAsync();
         async.setTimeout(0); // the pipe owns expiry
         async.addListener(this);
@@ -103,7 +105,7 @@ final class Exchange implements AsyncListener {
     /** Ends the exchange normally: whatever was written is the whole response. */
     void complete() {
         if (ended.compareAndSet(false, true)) {
-            LOG.debug("completing {} {}", request.getMethod(), this);
+            LOG.debug("completing {} {}", method, this);
             restoreIdleTimeout();
             try {
                 async.complete();
@@ -167,7 +169,7 @@ final class Exchange implements AsyncListener {
     /** Cuts the exchange off, so that the client sees an incomplete response rather than a clean end. */
     void abort() {
         if (ended.compareAndSet(false, true)) {
-            LOG.debug("aborting {} {} (committed: {})", request.getMethod(), this, response.isCommitted());
+            LOG.debug("aborting {} {}", method, this);
             container.abort(response, async);
             // HTTP/1: close the connection, so that the client cannot mistake the cut for an end
             connection.close();
