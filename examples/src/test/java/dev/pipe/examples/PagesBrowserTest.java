@@ -376,6 +376,33 @@ class PagesBrowserTest {
                 != null, "no direct link with a token: a link cannot carry it");
     }
 
+    /**
+     * Without script, the form carries the token in a field before the file: a wrong one is refused with the
+     * server's line, the right one sends the file.
+     */
+    @Test
+    void theNoscriptFormSendsItsTokenInTheForm(@TempDir Path dir) throws Exception {
+        String base = tokenServer(dir);
+        Path file = Files.writeString(dir.resolve("cascade.log"), "07:23:14 WARN lag\n07:23:15 ERR  502\n");
+        Path received = dir.resolve("received.log");
+        Process curl = start("curl", "-sS", "-H", "Authorization: Bearer " + RECEIVE_TOKEN, "-o", received.toString(),
+                base + "/api/v1/pipe/team/form");
+
+        browser.get(base + "/noscript?path=team/form&n=1");
+        browser.findElement(By.id("file_token")).sendKeys(RECEIVE_TOKEN);
+        browser.findElement(By.id("input_file")).sendKeys(file.toAbsolutePath().toString());
+        browser.findElement(By.id("send_file")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.getPageSource().contains("Your token may not send to this pipe."));
+
+        browser.get(base + "/noscript?path=team/form&n=1");
+        browser.findElement(By.id("file_token")).sendKeys(SEND_TOKEN);
+        browser.findElement(By.id("input_file")).sendKeys(file.toAbsolutePath().toString());
+        browser.findElement(By.id("send_file")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.getPageSource().contains("All receiver(s) was/were received"));
+        assertExit(curl);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(received));
+    }
+
     /** The watch link carries the token in its fragment, which the browser never sends; the page sends it itself. */
     @Test
     void aWatchLinkWithTheTokenInItsFragmentJustWorks(@TempDir Path dir) throws Exception {

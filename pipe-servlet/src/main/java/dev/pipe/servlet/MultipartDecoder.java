@@ -13,6 +13,9 @@ import java.util.Objects;
  * when a form with only a {@code <textarea>} sends text. Parts after the payload part, and the epilogue, are
  * consumed and ignored.
  *
+ * <p>A field named {@value #TOKEN_FIELD} before the payload is the sender's token (a page without script cannot
+ * set an {@code Authorization} header): it is kept apart (up to {@link #MAX_TOKEN_BYTES}), never the payload.
+ *
  * <p>The caller reads raw body bytes into its array, calls {@link #decode}, lends the payload region it reports,
  * and calls again with the bytes not consumed. While in the payload part the decoder leaves unconsumed a trailing
  * run of bytes that could begin the delimiter; the caller moves that run to the front of its array and appends
@@ -28,6 +31,11 @@ final class MultipartDecoder {
     /** The most bytes kept of the first field, the payload of a form without a file part. */
     static final int MAX_FIELD_BYTES = 65536;
 
+    /** The name of the form field that carries the sender's token. */
+    static final String TOKEN_FIELD = "pipe_token";
+    /** The most bytes of the token field. */
+    static final int MAX_TOKEN_BYTES = 1024;
+
     private static final String DEFAULT_FIELD_TYPE = "text/plain; charset=UTF-8";
     private static final int MAX_BOUNDARY = 70;
     private static final byte CR = '\r';
@@ -42,6 +50,7 @@ final class MultipartDecoder {
         LINE_FEED, // after the CR that ends a boundary line: LF
         HEADERS,   // in a part's header lines
         FIELD,     // in the first field: scan for the delimiter, keep the bytes
+        TOKEN,     // in the token field: scan for the delimiter, keep the bytes apart
         SKIP,      // in a part that is not the payload: scan for the delimiter, discard
         PAYLOAD,   // in the payload part: report regions of the caller's array
         EPILOGUE   // after the close delimiter: ignore everything
@@ -63,6 +72,9 @@ final class MultipartDecoder {
     private boolean fieldSeen;
     private boolean fieldTooLarge;
     private String fieldType;
+
+    private byte[] token;
+    private int tokenLength;
 
     private boolean headersKnown;
     private boolean payloadEnded;
@@ -132,7 +144,7 @@ final class MultipartDecoder {
         int i = from;
         while (i < to && payloadArray == null) {
             switch (state) {
-                case PREAMBLE, FIELD, SKIP -> i = scan(buf, i, to);
+                case PREAMBLE, FIELD, TOKEN, SKIP -> i = scan(buf, i, to);
                 case HEADERS -> i = headers(buf, i, to);
                 case PAYLOAD -> {
                     i = payload(buf, i, to);
@@ -191,6 +203,18 @@ final class MultipartDecoder {
         return contentDisposition;
     }
 
+    /**
+     * The value of the {@value #TOKEN_FIELD} field seen before the payload, trimmed; null if there was none or it
+     * was empty.
+     */
+    String token() {
+        if (tokenLength == 0) {
+            return null;
+        }
+        String value = new String(token, 0, tokenLength, StandardCharsets.UTF_8).trim();
+        return value.isEmpty() ? null : value;
+    }
+
     /** True once every payload byte has been reported. */
     boolean payloadEnded() {
         return payloadEnded;
@@ -217,9 +241,9 @@ final class MultipartDecoder {
     }
 
     /** Scans for the delimiter outside the payload, keeping the match across calls; returns where it stopped. */
-    private int scan(byte[] buf, int i, int to) {
+    private int scan(byte[] buf, int i, int to) throws MultipartException {
         byte[] d = delimiter;
-        boolean keep = state == State.FIELD;
+        boolean keep = state == State.FIELD || state == State.TOKEN;
         int k = matched;
         for (; i < to; i++) {
             byte b = buf[i];
@@ -324,6 +348,9 @@ final class MultipartDecoder {
             contentType = type;
             contentDisposition = disposition;
             state = State.PAYLOAD;
+        } else if (TOKEN_FIELD.equals(parameter(disposition, "name"))) {
+            tokenLength = 0; // the last one counts
+            state = State.TOKEN;
         } else if (!fieldSeen) {
             fieldSeen = true;
             fieldType = type;
@@ -367,7 +394,17 @@ final class MultipartDecoder {
         lend(field, 0, fieldLength);
     }
 
-    private void keep(byte b) {
+    private void keep(byte b) throws MultipartException {
+        if (state == State.TOKEN) {
+            if (tokenLength == MAX_TOKEN_BYTES) {
+                throw new MultipartException("The form's token is over " + MAX_TOKEN_BYTES + " bytes.");
+            }
+            if (token == null) {
+                token = new byte[MAX_TOKEN_BYTES];
+            }
+            token[tokenLength++] = b;
+            return;
+        }
         if (fieldLength < MAX_FIELD_BYTES) {
             if (field == null) {
                 field = new byte[MAX_FIELD_BYTES];

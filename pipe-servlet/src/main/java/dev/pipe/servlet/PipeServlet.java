@@ -2,7 +2,6 @@ package dev.pipe.servlet;
 
 import dev.pipe.core.text.Durations;
 import dev.pipe.core.access.AccessPolicy;
-import dev.pipe.core.access.Credentials;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeException;
 import dev.pipe.core.PipeKey;
@@ -40,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An {@link AccessPolicy} (default {@link AccessPolicy#OPEN}) is asked before a party joins: a refused party gets
  * 401 (with a {@code WWW-Authenticate: Bearer} challenge) or 403 and never touches the pipe. Its credentials are a
- * bearer token ({@code Authorization: Bearer TOKEN}), the user the application authenticated
+ * bearer token ({@code Authorization: Bearer TOKEN}; a form sent by a page without script may carry it instead in
+ * a {@code pipe_token} field before its file, checked when the file starts), the user the application authenticated
  * ({@code getUserPrincipal()}) and the client's address ({@code getRemoteAddr()}), which is also what
  * {@link PipeConfig#maxWaitingPerClient()} counts by.
  *
@@ -59,7 +59,7 @@ public class PipeServlet extends HttpServlet {
     private final transient PipeRegistry registry;
     private final transient SystemScheduler ownScheduler;
     private final transient DirectBuffers chunks;
-    private final transient AccessPolicy access;
+    private final transient Gate gate;
 
     /** A servlet with its own registry and the default settings. */
     public PipeServlet() {
@@ -76,7 +76,7 @@ public class PipeServlet extends HttpServlet {
         this.ownScheduler = new SystemScheduler();
         this.registry = new PipeRegistry(config, ownScheduler);
         this.chunks = new DirectBuffers(config.chunkSize(), IDLE_CHUNKS);
-        this.access = Objects.requireNonNull(access, "access");
+        this.gate = new Gate(Objects.requireNonNull(access, "access"));
     }
 
     /** A servlet over a registry that the caller owns and closes (several servlets may share one). */
@@ -89,7 +89,7 @@ public class PipeServlet extends HttpServlet {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ownScheduler = null;
         this.chunks = new DirectBuffers(registry.config().chunkSize(), IDLE_CHUNKS);
-        this.access = Objects.requireNonNull(access, "access");
+        this.gate = new Gate(Objects.requireNonNull(access, "access"));
     }
 
     /** The pool of direct chunks this servlet lends its pipes. */
@@ -143,7 +143,7 @@ public class PipeServlet extends HttpServlet {
         switch (request.getMethod()) {
             case "GET" -> receive(request, response, container);
             case "PUT", "POST" -> send(request, response, container);
-            case "OPTIONS" -> Cors.preflight(request, response, access != AccessPolicy.OPEN);
+            case "OPTIONS" -> Cors.preflight(request, response, !gate.open());
             default -> {
                 response.setHeader("Allow", Responses.ALLOW);
                 Responses.sendError(container, response, 405, "Unsupported method: " + request.getMethod() + ".");
@@ -158,7 +158,6 @@ public class PipeServlet extends HttpServlet {
         MultipartDecoder form;
         try {
             key = registry.key(PipePaths.pipePath(request));
-            authorize(request, AccessPolicy.Role.SEND, key);
             if (request.getHeader("Content-Range") != null) {
                 Responses.sendError(container, response, 400, "Content-Range is not supported for now in " + request.getMethod());
                 return;
@@ -166,6 +165,9 @@ public class PipeServlet extends HttpServlet {
             receivers = receivers(request);
             String boundary = MultipartDecoder.boundary(request.getHeader(Forwarding.CONTENT_TYPE));
             form = boundary == null ? null : new MultipartDecoder(boundary);
+            if (!gate.tokenInForm(request, form)) {
+                gate.authorize(request, AccessPolicy.Role.SEND, key, null);
+            }
         } catch (PipeException e) {
             reject(container, response, e);
             return;
@@ -191,7 +193,8 @@ public class PipeServlet extends HttpServlet {
             }
             exchange.onEnded(hold::close);
             // once the hold has expired, the 408 is its answer and the sender does not join
-            port.start(decoder -> hold.release()
+            boolean tokenInForm = gate.tokenInForm(request, form);
+            port.start(decoder -> hold.release() && (!tokenInForm || authorized(exchange, key, decoder.token()))
                     ? join(exchange, port, key, receivers, Forwarding.info(request, decoder)) : null);
         }
     }
@@ -227,7 +230,7 @@ public class PipeServlet extends HttpServlet {
                 return;
             }
             key = registry.key(PipePaths.pipePath(request));
-            authorize(request, AccessPolicy.Role.RECEIVE, key);
+            gate.authorize(request, AccessPolicy.Role.RECEIVE, key, null);
             receivers = receivers(request);
         } catch (PipeException e) {
             reject(container, response, e);
@@ -251,38 +254,16 @@ public class PipeServlet extends HttpServlet {
         Responses.refuse(container, response, e);
     }
 
-    /** Asks the access policy; a refusal is thrown, before the party touches the pipe. */
-    private void authorize(HttpServletRequest request, AccessPolicy.Role role, PipeKey key) throws PipeException {
-        if (access == AccessPolicy.OPEN) {
-            return;
-        }
-        AccessPolicy.Decision decision;
+    /** Asks the access policy about a form's token; a refusal is answered (false). */
+    private boolean authorized(Exchange exchange, PipeKey key, String formToken) {
         try {
-            decision = access.check(role, key, credentials(request));
-        } catch (RuntimeException bug) {
-            LOG.warn("access policy failed; refusing the request", bug);
-            decision = AccessPolicy.Decision.DENY;
-        }
-        if (decision != AccessPolicy.Decision.ALLOW) {
-            throw Refusals.access(decision == null ? AccessPolicy.Decision.DENY : decision, role);
+            gate.authorize(exchange.request, AccessPolicy.Role.SEND, key, formToken);
+            return true;
+        } catch (PipeException e) {
+            exchange.refuse(e);
+            return false;
         }
     }
-
-    /** What the request says about who sent it: a bearer token, the application's user, the address. */
-    static Credentials credentials(HttpServletRequest request) {
-        String token = null;
-        String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.length() > BEARER.length()
-                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            token = authorization.substring(BEARER.length()).trim();
-            if (token.isEmpty()) {
-                token = null;
-            }
-        }
-        return new Credentials(token, request.getUserPrincipal(), request.getRemoteAddr());
-    }
-
-    private static final String BEARER = "Bearer ";
 
     /** A last resort behind the pipe's own timeouts, for the connection's idle timeout. */
     private Duration backstop() {

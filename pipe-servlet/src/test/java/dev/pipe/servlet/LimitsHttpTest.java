@@ -213,6 +213,58 @@ class LimitsHttpTest {
     }
 
     @Test
+    void aFormFromAPageWithoutScriptCarriesItsTokenInAFieldBeforeItsFile() throws Exception {
+        Path file = dir.resolve("tokens");
+        Files.writeString(file, """
+                sre   send     incidents/
+                team  receive  incidents/
+                """);
+        try (TestServer server = TestServer.start(container, PipeConfig.defaults(), TokenFile.load(file))) {
+            assertError(postForm(server, form(tokenPart("team"), filePart("x"))), 403,
+                    "Your token may not send to this pipe.");
+            assertError(postForm(server, form(filePart("x"))), 401,
+                    "This server wants a token: send it as 'Authorization: Bearer TOKEN'.");
+            assertError(postForm(server, form(filePart("x"), tokenPart("sre"))), 401,
+                    "This server wants a token: send it as 'Authorization: Bearer TOKEN'.");
+            assertEquals(0, server.registry().size(), "no refused form opened a pipe");
+
+            HttpRequest allowedGet = HttpRequest.newBuilder(server.uri("incidents/today"))
+                    .header("Authorization", "Bearer team").GET().build();
+            var receiver = server.client().sendAsync(allowedGet, HttpResponse.BodyHandlers.ofString());
+            server.awaitReceivers("incidents/today", 1);
+            HttpResponse<String> sent = postForm(server, form(tokenPart(" sre "), filePart("the cascade\n")));
+            assertEquals(200, sent.statusCode(), sent.body());
+            assertEquals("the cascade\n", receiver.get().body(), "the token field is not the payload");
+        }
+    }
+
+    private static final String BOUNDARY = "----pipeFormBoundary4c1f0e9b";
+
+    private static HttpResponse<String> postForm(TestServer server, String form) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.uri("incidents/today"))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        return server.client().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String tokenPart(String token) {
+        return "Content-Disposition: form-data; name=\"pipe_token\"\r\n\r\n" + token;
+    }
+
+    private static String filePart(String content) {
+        return "Content-Disposition: form-data; name=\"input_file\"; filename=\"cascade.log\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + content;
+    }
+
+    private static String form(String... parts) {
+        StringBuilder form = new StringBuilder();
+        for (String part : parts) {
+            form.append("--").append(BOUNDARY).append("\r\n").append(part).append("\r\n");
+        }
+        return form.append("--").append(BOUNDARY).append("--\r\n").toString();
+    }
+
+    @Test
     void aPolicyThatThrowsRefusesRatherThanFailing() throws Exception {
         AccessPolicy broken = (role, key, credentials) -> {
             throw new IllegalStateException("bug");

@@ -257,6 +257,38 @@ class MultipartDecoderTest {
     }
 
     @Test
+    void aTokenFieldBeforeTheFileIsKeptApartAndNeverThePayload() throws Exception {
+        byte[] file = bytes("the file");
+        byte[] text = bytes("the text");
+        String token = "--\r\n" + B.substring(0, 12) + " 4c1f0e9b";
+        byte[] fileForm = bytes("--", B, "\r\nContent-Disposition: form-data; name=\"pipe_token\"\r\n\r\n", " ", token,
+                " \r\n--", B, "\r\nContent-Disposition: ", FILE_DISPOSITION, "\r\nContent-Type: ", OCTETS, "\r\n\r\n",
+                file, "\r\n--", B, "--\r\n");
+        byte[] textForm = bytes("--", B, "\r\nContent-Disposition: form-data; name=\"pipe_token\"\r\n\r\n", token,
+                "\r\n--", B, "\r\nContent-Disposition: form-data; name=\"input_text\"\r\n\r\n", text,
+                "\r\n--", B, "--\r\n");
+        for (int cut = 0; cut <= fileForm.length; cut++) {
+            assertEquals(token, assertFile(file, feed(B, fileForm, 64, WHOLE, cut)).decoder.token(), "trimmed");
+        }
+        assertEquals(token, assertFile(file, feed(B, fileForm, 64, 1)).decoder.token());
+        assertEquals(token, assertField(text, "text/plain; charset=UTF-8", feed(B, textForm, 64, 1)).decoder.token(),
+                "the text field after the token is the payload");
+
+        byte[] empty = bytes("--", B, "\r\nContent-Disposition: form-data; name=\"pipe_token\"\r\n\r\n\r\n--", B,
+                "\r\nContent-Disposition: ", FILE_DISPOSITION, "\r\nContent-Type: ", OCTETS, "\r\n\r\n", file,
+                "\r\n--", B, "--\r\n");
+        assertNull(assertFile(file, feed(B, empty, 64, WHOLE)).decoder.token(), "an empty field is no token");
+        assertNull(assertFile(file, feed(B, fileForm(file), 64, WHOLE)).decoder.token());
+    }
+
+    @Test
+    void aTokenFieldOverItsLimitIsRefused() {
+        byte[] form = bytes("--", B, "\r\nContent-Disposition: form-data; name=\"pipe_token\"\r\n\r\n",
+                "t".repeat(MultipartDecoder.MAX_TOKEN_BYTES + 1), "\r\n--", B, "--\r\n");
+        assertMalformed("The form's token is over 1024 bytes.", form);
+    }
+
+    @Test
     void theFilenameParameterIsParsedNotSearched() throws Exception {
         String[] files = {
             "form-data; name=\"input_file\"; filename=\"a.txt\"",
