@@ -103,6 +103,17 @@ class PagesTest {
                 "under a prefix, the prefix comes first, still relative to the page at the root");
     }
 
+    /** A browser sends a form's fields in document order: each form's token field comes before what it sends. */
+    @Test
+    void noscriptFormsPutTheirTokenFieldBeforeWhatTheySend() throws Exception {
+        String page = get("/noscript?path=mypath").body();
+        int fileToken = page.indexOf("name=\"pipe_token\" id=\"file_token\"");
+        int textToken = page.indexOf("name=\"pipe_token\" id=\"text_token\"");
+        assertTrue(fileToken > 0 && fileToken < page.indexOf("name=\"input_file\""), page);
+        assertTrue(textToken > page.indexOf("name=\"input_file\"") && textToken < page.indexOf("name=\"input_text\""),
+                page);
+    }
+
     /**
      * Every page is ASCII (entities for the rest), so that its Content-Length is its length in characters, as a
      * client written for the reference counts it, and it carries its own charset.
