@@ -4,6 +4,9 @@ import dev.pipe.core.access.AccessPolicy;
 import dev.pipe.core.access.AccessPolicy.Decision;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.jetty.PipeServers;
+import dev.pipe.micrometer.PipeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.pipe.servlet.PipeServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -33,7 +36,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * An existing Jetty application (an ops portal) that adds pipe endpoints beside its own servlets:
  * {@code /status} is the portal's, {@code /ops/pipe/*} are pipes, and the portal's own sign-in decides who may use
  * which pipe ({@link #PORTAL_USERS}, an {@link AccessPolicy}): a signed-in user sends and receives under
- * {@code users/<name>/}, everyone signed in watches {@code team/}, and only the on-call engineer sends there.
+ * {@code users/<name>/}, everyone signed in watches {@code team/}, and only the on-call engineer sends there. The
+ * pipes' meters ({@link PipeMetrics}) go to the portal's own Micrometer registry, beside its other meters.
  *
  * <pre>
  * java -cp examples/target/pipe-server.jar dev.pipe.examples.EmbedExample 8081
@@ -49,15 +53,15 @@ public final class EmbedExample {
     }
 
     public static void main(String[] args) throws Exception {
-        Server server = portal(args.length > 0 ? Integer.parseInt(args[0]) : 8081);
+        Server server = portal(args.length > 0 ? Integer.parseInt(args[0]) : 8081, new SimpleMeterRegistry());
         server.start();
         System.out.println("ops portal on http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort()
                 + "/status, pipes under /ops/pipe/");
         server.join();
     }
 
-    /** The portal's server, not yet started. */
-    static Server portal(int port) {
+    /** The portal's server, not yet started; the pipes' meters go to the portal's {@code meters}. */
+    static Server portal(int port, MeterRegistry meters) {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -73,6 +77,8 @@ public final class EmbedExample {
         PipeServlet pipes = new PipeServlet(PipeConfig.defaults().withJoinTimeout(Duration.ofMinutes(2)),
                 PORTAL_USERS);
         PipeServers.mount(context, "/ops/pipe", pipes);
+        // the pipes' meters in the portal's own registry (pipe.pipes, pipe.transfers, pipe.bytes.delivered, ...)
+        new PipeMetrics(pipes.registry()).bindTo(meters);
 
         server.setHandler(context);
         return server;

@@ -77,6 +77,10 @@ public final class Main {
                         Durations.format(grace));
                 pipes.shutdown(grace);
             }
+            ServerFigures figures = server.getBean(ServerFigures.class);
+            if (figures != null) {
+                figures.close();
+            }
             SystemScheduler timers = server.getBean(SystemScheduler.class);
             if (timers != null) {
                 timers.close();
@@ -132,6 +136,14 @@ public final class Main {
         for (String path : PagesServlet.PATHS) {
             context.addServlet(pages, path);
         }
+        if (options.metrics()) {
+            ServerFigures figures = new ServerFigures(servlet.registry(), timers);
+            server.addBean(figures, false);
+            ServletHolder holder = new ServletHolder("figures", new FiguresServlet(figures, access));
+            for (String path : FiguresServlet.PATHS) {
+                context.addServlet(holder, path);
+            }
+        }
         server.setHandler(context);
         // Jetty's own errors (a malformed URI, an unknown path) as one [ERROR] line, like the pipes' errors
         server.setErrorHandler(new PlainErrorHandler());
@@ -157,11 +169,12 @@ public final class Main {
         PipeConfig config = options.config();
         LOG.info("pipe {} listening on {}:{} (pipes at {}/, join timeout {}, idle timeout {}, max receivers {}, "
                         + "slow receivers: {}, chunk {} KiB, window {}, max pipes {}, max waiting per client {}, "
-                        + "grace {}); access: {}", version(), options.host(), connector.getLocalPort(), prefix,
+                        + "grace {}); access: {}; figures: {}", version(), options.host(), connector.getLocalPort(), prefix,
                 Durations.format(config.joinTimeout()), Durations.format(config.idleTimeout()), config.maxReceivers(),
                 config.slowReceiver(), config.chunkSize() / 1024, config.window(), config.maxPipes(),
                 config.maxWaitingPerClient() == 0 ? "unlimited" : config.maxWaitingPerClient(),
-                Durations.format(options.grace()), accessLine);
+                Durations.format(options.grace()), accessLine,
+                options.metrics() ? "/metrics and /status" : "off (--metrics false)");
         out.println("pipe serving " + pipes + "/  -  send: curl -T FILE " + pipes + "/PATH"
                 + "  receive: curl " + pipes + "/PATH  (help: " + scheme + "://" + host + ":" + connector.getLocalPort()
                 + "/help)");

@@ -69,6 +69,11 @@ final class Pages {
                 """.formatted(version, pipes);
     }
 
+    /** {@code /status}: the live figures for a person; its script and style carry {@code nonce}. */
+    static String status(String nonce) {
+        return template("status.html").replace("{{NONCE}}", nonce);
+    }
+
     /** {@code /}: what this server is, forms to send and receive, and the replay story with this server's URL. */
     static String index(String pipesUrl, String pipesPath, String version) {
         return template("index.html")

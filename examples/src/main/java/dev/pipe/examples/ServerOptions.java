@@ -14,7 +14,7 @@ import java.util.Map;
  * a flag wins over its variable, and the variable over the default.
  */
 record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, Path tokenFile, Duration grace,
-                     boolean trustForwarded, boolean http2, Tls tls, boolean help) {
+                     boolean trustForwarded, boolean http2, Tls tls, boolean metrics, boolean help) {
 
     /**
      * Where the server's certificate is: PEM files ({@code cert}, {@code key}) or a PKCS#12 keystore and its password;
@@ -68,7 +68,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
               --max-waiting-per-client N  parties one address may have waiting    [PIPE_MAX_WAITING_PER_CLIENT]
                                       in pipes not yet complete; past it 429; 0 for no limit        (1000)
               --token-file FILE       who may send and receive: lines of          [PIPE_TOKEN_FILE] (none: open)
-                                      TOKEN ROLE PATH-PREFIX (ROLE: send, receive, both; # comments);
+                                      TOKEN ROLE PATH-PREFIX (ROLE: send, receive, both, or metrics
+                                      with PATH-PREFIX / for /metrics and /status; # comments);
                                       clients send 'Authorization: Bearer TOKEN'; re-read when it changes
               --grace DURATION        on stop, how long streaming pipes may go    [PIPE_GRACE]      (30s)
                                       on (new ones get 503) before they are cut off
@@ -81,6 +82,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
                                       fullchain.pem and privkey.pem); re-read when they change
               --tls-keystore FILE     or a PKCS#12 keystore, its password in the  [PIPE_TLS_KEYSTORE]
                                       environment variable PIPE_TLS_PASSWORD
+              --metrics true|false    serve /metrics (Prometheus) and /status     [PIPE_METRICS]    (true)
+                                      (a live page); with --token-file they need the metrics role
               --help                  print this help and exit
 
             Durations are written 300ms, 45s, 5m, 1h.
@@ -108,7 +111,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
             Map.entry("--http2", "PIPE_HTTP2"),
             Map.entry("--tls-cert", "PIPE_TLS_CERT"),
             Map.entry("--tls-key", "PIPE_TLS_KEY"),
-            Map.entry("--tls-keystore", "PIPE_TLS_KEYSTORE"));
+            Map.entry("--tls-keystore", "PIPE_TLS_KEYSTORE"),
+            Map.entry("--metrics", "PIPE_METRICS"));
 
     /** Reads {@code args} over {@code env} over the defaults. */
     static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
@@ -178,7 +182,9 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
         Duration grace = values.containsKey("--grace") ? duration(values, "--grace", null) : Duration.ofSeconds(30);
         boolean trust = bool(values, "--trust-forwarded", false);
         boolean http2 = bool(values, "--http2", true);
-        return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust, http2, tls(values, env), help);
+        boolean metrics = bool(values, "--metrics", true);
+        return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust, http2, tls(values, env), metrics,
+                help);
     }
 
     /** The TLS flags: both PEM files, or a keystore and its password, or none. */

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,8 @@ class EmbedExampleTest {
 
     @Test
     void pipesLiveBesideThePortalsOwnServlets() throws Exception {
-        Server server = EmbedExample.portal(0);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Server server = EmbedExample.portal(0, meters);
         server.start();
         try {
             String base = "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
@@ -58,6 +60,13 @@ class EmbedExampleTest {
                     .header("Cookie", alice).PUT(HttpRequest.BodyPublishers.ofString("mine\n")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals("mine\n", own.get(30, TimeUnit.SECONDS).body());
+
+            // the pipes' meters are in the portal's registry: two transfers, their bytes to one receiver each
+            assertEquals(2.0, meters.get("pipe.transfers").tag("outcome", "completed").counter().count());
+            assertEquals(("deploy 42 started\n" + "mine\n").length(),
+                    meters.get("pipe.bytes.delivered").counter().count());
+            assertEquals(3.0, meters.get("pipe.refusals").tag("status", "401").counter().count()
+                    + meters.get("pipe.refusals").tag("status", "403").counter().count());
         } finally {
             server.stop();
         }

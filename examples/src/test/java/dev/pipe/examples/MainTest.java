@@ -77,7 +77,7 @@ class MainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(2, status, message);
-        assertEquals("pipe-server: --token-file: line 2: the second field (ROLE) must be send, receive or both"
+        assertEquals("pipe-server: --token-file: line 2: the second field (ROLE) must be send, receive, both or metrics"
                 + System.lineSeparator(), message);
     }
 

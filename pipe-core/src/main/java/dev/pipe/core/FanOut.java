@@ -45,6 +45,12 @@ final class FanOut {
     /** Where the stream stands between the sender's chunks. */
     enum Flow { DEMANDED, WRITING, ENDING, ENDED }
 
+    /** Where the fan-out reports the bytes moved since its last report; with the lock held. */
+    @FunctionalInterface
+    interface BytesReport {
+        void moved(long sent, long delivered);
+    }
+
     /** How the fan-out ends its pipe; with the lock held. */
     @FunctionalInterface
     interface Ending {
@@ -56,6 +62,7 @@ final class FanOut {
     private final PipeTimers timers;
     private final SerialQueue queue;
     private final Ending ending;
+    private final BytesReport report;
     private final SenderParty sender;
     private final List<ReceiverParty> receivers;
     private final Runnable releaseAction = this::release;
@@ -72,6 +79,9 @@ final class FanOut {
     private int active;            // receivers neither gone nor done
     private final Losses losses = new Losses();
     private long bytes;
+    private long delivered;        // bytes written, all receivers together
+    private long observedSent;     // as last told to the observers
+    private long observedDelivered;
     private long lastProgressNanos;
     private long heldSinceNanos = -1;  // when the first receiver finished the chunk in flight while others had not
     private long reportedBytes;
@@ -79,7 +89,8 @@ final class FanOut {
 
     /** Starts streaming, with the lock held: every receiver begins, the sender is asked for its first chunk. */
     FanOut(Object lock, PipeConfig config, PipeTimers timers, SerialQueue queue, Ending ending, SenderParty sender,
-           List<ReceiverParty> receivers) {
+           List<ReceiverParty> receivers, BytesReport report) {
+        this.report = report;
         this.lock = lock;
         this.config = config;
         this.timers = timers;
@@ -162,6 +173,7 @@ final class FanOut {
     void written(ReceiverParty receiver) {
         long now = timers.nanoTime();
         pendingWrites--;
+        delivered += receiver.issuedBytes;
         lastProgressNanos = now;
         if (flow == Flow.ENDING && receiver.isActive()) {
             receiver.done = true;
@@ -362,12 +374,33 @@ final class FanOut {
                 reportedBytes = bytes;
                 reportedNanos = now;
             }
+            observeBytes();
             timers.arm(Kind.TICK, tick, STREAMING_NOTICE_INTERVAL);
         }
         queue.run();
     }
 
     // ---------------------------------------------------------------- figures
+
+    /** Reports the bytes moved since the last report, if any: at each tick, and when the pipe ends. */
+    void observeBytes() {
+        long sent = bytes - observedSent;
+        long written = delivered - observedDelivered;
+        if (sent == 0 && written == 0) {
+            return;
+        }
+        observedSent = bytes;
+        observedDelivered = delivered;
+        report.moved(sent, written);
+    }
+
+    long delivered() {
+        return delivered;
+    }
+
+    int left() {
+        return losses.left();
+    }
 
     long bytes() {
         return bytes;

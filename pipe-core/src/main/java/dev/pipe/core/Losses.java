@@ -35,6 +35,11 @@ final class Losses {
         return dropped;
     }
 
+    /** The receivers that left by themselves. */
+    int left() {
+        return lost - dropped;
+    }
+
     /** True when every one of the pipe's receivers stayed to the end. */
     boolean none() {
         return lost == 0;

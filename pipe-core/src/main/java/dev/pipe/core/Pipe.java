@@ -1,6 +1,7 @@
 package dev.pipe.core;
 
 import dev.pipe.core.PipeException.Reason;
+import dev.pipe.core.PipeObserver.Party;
 import dev.pipe.core.PipeTimers.Kind;
 import dev.pipe.core.text.Durations;
 import java.nio.ByteBuffer;
@@ -50,13 +51,14 @@ final class Pipe {
     private final PipeKey key;
     private final int expected;
     private final PipeConfig config;
-    private final PipeObserver observer;
+    private final Observers observers;
     private final WaitingCounts waiting;
     private final Consumer<Pipe> forget;
     private final Object lock = new Object();
     private final SerialQueue queue = new SerialQueue(lock, this);
     private final PipeTimers timers;
     private final Runnable tick = this::tick;
+    private final long openedNanos;
 
     // guarded by lock
     private PipeState state = PipeState.WAITING;
@@ -64,16 +66,18 @@ final class Pipe {
     private final List<ReceiverParty> receivers = new ArrayList<>();
     private Duration noticeInterval = WAITING_NOTICE_INTERVAL;
     private FanOut fanOut;         // once STREAMING
+    private Duration waited;       // once STREAMING: from the first party to the last
 
-    Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, PipeObserver observer,
+    Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, Observers observers,
          WaitingCounts waiting, Consumer<Pipe> forget) {
         this.key = key;
         this.expected = expected;
         this.config = config;
-        this.observer = observer;
+        this.observers = observers;
         this.waiting = waiting;
         this.forget = forget;
         this.timers = new PipeTimers(scheduler);
+        this.openedNanos = scheduler.nanoTime();
         synchronized (lock) {
             timers.arm(Kind.JOIN, this::expire, config.joinTimeout());
         }
@@ -115,7 +119,7 @@ final class Pipe {
             connected = receivers.size();
             establishIfReady();
         }
-        joined(true, connected);
+        joined(Party.SENDER, connected);
         return true;
     }
 
@@ -141,17 +145,13 @@ final class Pipe {
             connected = receivers.size();
             establishIfReady();
         }
-        joined(false, connected);
+        joined(Party.RECEIVER, connected);
         return true;
     }
 
     // the observer hears of a join before anything the join set off, such as the end of the pipe
-    private void joined(boolean isSender, int connected) {
-        try {
-            observer.onJoin(key, isSender, connected);
-        } catch (RuntimeException bug) {
-            LOG.error("{} observer failed", this, bug);
-        }
+    private void joined(Party party, int connected) {
+        observers.joined(key, party, connected, expected);
         queue.run();
     }
 
@@ -179,7 +179,11 @@ final class Pipe {
         state = PipeState.STREAMING;
         timers.cancel(Kind.JOIN);
         releaseTickets();
-        fanOut = new FanOut(lock, config, timers, queue, this::end, sender, receivers);
+        Duration took = Duration.ofNanos(timers.nanoTime() - openedNanos);
+        waited = took;
+        queue.add(() -> observers.established(key, expected, took));
+        fanOut = new FanOut(lock, config, timers, queue, this::end, sender, receivers,
+                (sent, delivered) -> queue.add(() -> observers.bytes(key, sent, delivered)));
         LOG.debug("{} established", this);
     }
 
@@ -261,6 +265,7 @@ final class Pipe {
             if (state == PipeState.WAITING) {
                 sender = null;
                 party.ticket.release();
+                queue.add(() -> observers.left(key, Party.SENDER));
                 timers.cancel(Kind.TICK);
                 noticeInterval = WAITING_NOTICE_INTERVAL;
                 if (receivers.isEmpty()) {
@@ -315,6 +320,7 @@ final class Pipe {
             if (state == PipeState.WAITING) {
                 receivers.remove(receiver);
                 receiver.ticket.release();
+                queue.add(() -> observers.left(key, Party.RECEIVER));
                 if (sender == null && receivers.isEmpty()) {
                     end(PipeState.ABANDONED, null);
                 }
@@ -348,7 +354,6 @@ final class Pipe {
 
     // guarded by lock: moves to a terminal state and queues what the parties must be told
     private void end(PipeState terminal, PipeException failure) {
-        PipeState from = state;
         state = terminal;
         releaseTickets();
         timers.cancelAll();
@@ -366,10 +371,34 @@ final class Pipe {
         if (failure != null && current != null) {
             queue.add(() -> current.fail(failure));
         }
-        String summary = toString();
-        long tookMillis = fanOut == null ? 0 : fanOut.took().toMillis();
-        long bytes = fanOut == null ? 0 : fanOut.bytes();
-        queue.add(() -> TransferLog.ended(key, expected, terminal, from, summary, bytes, tookMillis, failure));
+        TransferSummary summary = summary(terminal, failure);
+        if (fanOut != null) {
+            fanOut.observeBytes(); // the last bytes, so that the reports add up to the summary
+        }
+        queue.add(() -> observers.ended(summary));
+    }
+
+    // guarded by lock
+    private TransferSummary summary(PipeState terminal, PipeException failure) {
+        Duration took = Duration.ofNanos(timers.nanoTime() - openedNanos);
+        if (fanOut == null) {
+            return new TransferSummary(key, expected, TransferSummary.Outcome.of(terminal, failure), terminal, 0, 0,
+                    0, 0, took, Duration.ZERO, failure);
+        }
+        return new TransferSummary(key, expected, TransferSummary.Outcome.of(terminal, failure), terminal,
+                fanOut.bytes(), fanOut.delivered(), fanOut.dropped(), fanOut.left(), waited, fanOut.took(), failure);
+    }
+
+    /** Adds this pipe to {@code tally}: [waiting pipes, streaming pipes, parties waiting]. */
+    void countInto(int[] tally) {
+        synchronized (lock) {
+            if (state == PipeState.WAITING) {
+                tally[0]++;
+                tally[2] += (sender == null ? 0 : 1) + receivers.size();
+            } else if (state == PipeState.STREAMING) {
+                tally[1]++;
+            }
+        }
     }
 
     // guarded by lock: the parties no longer wait (established, or ended), so their clients' counts go down

@@ -1,17 +1,56 @@
 package dev.pipe.core;
 
+import java.time.Duration;
+
 /**
- * Watches the registry's pipes come and go: for metrics, admin pages and tests. Called outside any lock, on the
- * thread that caused the event; implementations must be quick and must not throw.
+ * Watches the registry's pipes: the one port for metrics, status pages, logs and tests. Every event of a pipe's
+ * life comes here, in the order it happened for that pipe: parties join (and may leave while they wait), the pipe
+ * is established, its byte counts move (at each periodic tick, every 5 s, while it streams), and it ends with one
+ * {@link TransferSummary}. Requests refused before they touch a pipe are reported by the adapter, which knows their
+ * status ({@link PipeRegistry#refused}).
+ *
+ * <p>Attach observers with {@link PipeRegistry#observe}; several may be attached. Calls come on the thread that
+ * caused the event (an adapter's, a port's completion, a timer), never under a lock, never per chunk; the calls
+ * for one pipe never overlap, those for different pipes may. Implementations must be quick and thread-safe; one
+ * that throws is logged and changes nothing for the pipe or the other observers.
  */
 public interface PipeObserver {
 
-    /** A party joined pipe {@code key}: the sender ({@code sender}) or a receiver; {@code receivers} are now there. */
-    default void onJoin(PipeKey key, boolean sender, int receivers) {
+    /** Who a party is. */
+    enum Party { SENDER, RECEIVER }
+
+    /**
+     * A party joined pipe {@code key}, which waits for {@code expected} receivers and now has {@code receivers};
+     * it waits unless it completed the pipe ({@link #onEstablished} follows).
+     */
+    default void onJoin(PipeKey key, Party party, int receivers, int expected) {
     }
 
-    /** Pipe {@code key} reached the terminal state {@code state} and was forgotten. */
-    default void onEnd(PipeKey key, PipeState state) {
+    /** A party that was waiting on pipe {@code key} left before the pipe was established. */
+    default void onLeave(PipeKey key, Party party) {
+    }
+
+    /**
+     * A request was refused before it touched a pipe: {@code status} as answered, {@code reason} the core's when it
+     * was the core's (a limit, a conflict, the access policy), or null for the adapter's own (a malformed request).
+     */
+    default void onRefused(int status, PipeException.Reason reason) {
+    }
+
+    /** Pipe {@code key} has its sender and all its {@code receivers}: the bytes start, after {@code waited}. */
+    default void onEstablished(PipeKey key, int receivers, Duration waited) {
+    }
+
+    /**
+     * Bytes moved on streaming pipe {@code key} since its last report: {@code sent} read from the sender,
+     * {@code delivered} written to its receivers (all of them together). Reported at each periodic tick while bytes
+     * move, and once more just before {@link #onEnd}, so that the reports add up to the summary's totals.
+     */
+    default void onBytes(PipeKey key, long sent, long delivered) {
+    }
+
+    /** The pipe ended and was forgotten (its path is free again): exactly once per pipe. */
+    default void onEnd(TransferSummary summary) {
     }
 
     /** Observes nothing. */

@@ -28,10 +28,11 @@ public final class PipeRegistry implements AutoCloseable {
 
     private final PipeConfig config;
     private final Scheduler scheduler;
-    private final PipeObserver observer;
+    private final Observers observers = new Observers();
     private final ConcurrentHashMap<PipeKey, Pipe> pipes = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();   // pipes in the map: counted in, counted out once
     private final WaitingCounts waiting;
+    private final AtomicInteger holds = new AtomicInteger();
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -39,11 +40,50 @@ public final class PipeRegistry implements AutoCloseable {
         this(config, scheduler, PipeObserver.NONE);
     }
 
+    /** A registry with {@code observer} attached from the start (as {@link #observe}). */
     public PipeRegistry(PipeConfig config, Scheduler scheduler, PipeObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.observer = Objects.requireNonNull(observer, "observer");
         this.waiting = new WaitingCounts(config.maxWaitingPerClient());
+        observers.add(TransferLog.INSTANCE);
+        if (Objects.requireNonNull(observer, "observer") != PipeObserver.NONE) {
+            observers.add(observer);
+        }
+    }
+
+    /**
+     * Attaches {@code observer} to every pipe's events from now on (the log line per transfer is one observer
+     * already); cancel the returned handle to detach it.
+     */
+    public Cancellable observe(PipeObserver observer) {
+        return observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    /**
+     * Tells the observers that the adapter refused a request before it touched a pipe: answered with {@code status},
+     * for the core's {@code reason} (a {@link PipeException} it threw) or null for the adapter's own.
+     */
+    public void refused(int status, PipeException.Reason reason) {
+        observers.refused(status, reason);
+    }
+
+    /**
+     * What the registry holds now, for a gauge or a status page.
+     *
+     * @param waitingPipes   pipes waiting for their parties
+     * @param streamingPipes pipes moving bytes
+     * @param partiesWaiting parties on waiting pipes, and forms holding a place until their file starts
+     */
+    public record Census(int waitingPipes, int streamingPipes, int partiesWaiting) {
+    }
+
+    /** Counts the pipes by state and the parties waiting; each pipe is looked at once, briefly under its lock. */
+    public Census census() {
+        int[] tally = new int[3];
+        for (Pipe pipe : pipes.values()) {
+            pipe.countInto(tally);
+        }
+        return new Census(tally[0], tally[1], tally[2] + holds.get());
     }
 
     public PipeConfig config() {
@@ -154,7 +194,7 @@ public final class PipeRegistry implements AutoCloseable {
                     throw new Full();
                 }
                 try {
-                    Pipe made = new Pipe(k, receivers, config, scheduler, observer, waiting, this::forget);
+                    Pipe made = new Pipe(k, receivers, config, scheduler, observers, waiting, this::forget);
                     created[0] = true;
                     return made;
                 } catch (RuntimeException | Error failed) {
@@ -206,7 +246,6 @@ public final class PipeRegistry implements AutoCloseable {
     private void forget(Pipe pipe) {
         if (pipes.remove(pipe.key(), pipe)) {
             open.decrementAndGet();
-            observer.onEnd(pipe.key(), pipe.state());
             if (pipes.isEmpty()) {
                 synchronized (open) {
                     open.notifyAll();
@@ -238,6 +277,7 @@ public final class PipeRegistry implements AutoCloseable {
             }
             expiry.cancel();
             ticket.release();
+            holds.decrementAndGet();
             open.decrementAndGet();
             return true;
         }
@@ -269,6 +309,7 @@ public final class PipeRegistry implements AutoCloseable {
             open.decrementAndGet();
             throw refused;
         }
+        holds.incrementAndGet();
         Hold hold = new Hold(ticket);
         hold.expiry = scheduler.schedule(() -> {
             if (hold.release()) {

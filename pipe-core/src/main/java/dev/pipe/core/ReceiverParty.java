@@ -22,6 +22,7 @@ final class ReceiverParty implements Receiver {
     boolean done;
     Write write = Write.NONE;
     ByteBuffer view;          // the chunk to write; null for the final complete()
+    int issuedBytes;          // the length of the write issued last (0 for complete()), counted once it succeeds
     private ByteBuffer reusable;   // a duplicate of `reusableOf`, reset for each chunk lent in that buffer
     private ByteBuffer reusableOf;
 
@@ -99,6 +100,7 @@ final class ReceiverParty implements Receiver {
         write = Write.ISSUED;
         ByteBuffer chunk = view;
         view = null;
+        issuedBytes = chunk == null ? 0 : chunk.remaining();
         return chunk;
     }
 

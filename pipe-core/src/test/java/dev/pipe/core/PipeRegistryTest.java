@@ -110,7 +110,7 @@ class PipeRegistryTest {
     void pipeToStringNeverShowsThePath() throws PipeException {
         ScriptedSender sender = h.sender(1);
         assertFalse(h.registry.toString().contains(Harness.PATH));
-        Pipe pipe = new Pipe(h.key, 1, PipeConfig.defaults(), h.scheduler, PipeObserver.NONE, new WaitingCounts(0),
+        Pipe pipe = new Pipe(h.key, 1, PipeConfig.defaults(), h.scheduler, new Observers(), new WaitingCounts(0),
                 p -> { });
         assertFalse(pipe.toString().contains(Harness.PATH), pipe.toString());
         assertTrue(pipe.toString().contains(h.key.hash()), pipe.toString());

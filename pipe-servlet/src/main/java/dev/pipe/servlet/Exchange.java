@@ -5,6 +5,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import dev.pipe.core.PipeException;
+import dev.pipe.core.PipeRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,12 +30,15 @@ final class Exchange implements AsyncListener {
     private final Container.Connection connection;
     private final long savedIdleTimeout;
     private final String method;   // for the log: the request may be recycled once the client has gone
+    private final PipeRegistry registry;   // told of a refusal
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Runnable onGone = () -> { };
     private volatile Runnable onEnded = () -> { };
 
-    Exchange(HttpServletRequest request, HttpServletResponse response, Container container, Duration idleTimeout) {
+    Exchange(HttpServletRequest request, HttpServletResponse response, Container container, Duration idleTimeout,
+             PipeRegistry registry) {
         this.request = request;
+        this.registry = registry;
         this.response = response;
         this.method = request.getMethod();
         this.async = request.startAsync();
@@ -121,6 +125,7 @@ final class Exchange implements AsyncListener {
      * and one line, then the end of the exchange; cut off instead when even that cannot be written.
      */
     void refuse(PipeException refusal) {
+        registry.refused(StatusMapping.status(refusal.reason()), refusal.reason());
         try {
             Responses.refuse(container, response, refusal);
             complete();
@@ -132,6 +137,7 @@ final class Exchange implements AsyncListener {
 
     /** As {@link #refuse(PipeException)}, with a status and a line of the adapter's own. */
     void refuse(int status, String message) {
+        registry.refused(status, null);
         try {
             Responses.sendError(container, response, status, message);
             complete();

@@ -117,7 +117,7 @@ public class PipeServlet extends HttpServlet {
         }
         String violation = RequestRules.violation(request);
         if (violation != null) {
-            Responses.sendError(container, response, 400, violation);
+            refuse(container, response, 400, violation);
             return;
         }
         try {
@@ -146,7 +146,7 @@ public class PipeServlet extends HttpServlet {
             case "OPTIONS" -> Cors.preflight(request, response, !gate.open());
             default -> {
                 response.setHeader("Allow", Responses.ALLOW);
-                Responses.sendError(container, response, 405, "Unsupported method: " + request.getMethod() + ".");
+                refuse(container, response, 405, "Unsupported method: " + request.getMethod() + ".");
             }
         }
     }
@@ -159,7 +159,7 @@ public class PipeServlet extends HttpServlet {
         try {
             key = registry.key(PipePaths.pipePath(request));
             if (request.getHeader("Content-Range") != null) {
-                Responses.sendError(container, response, 400, "Content-Range is not supported for now in " + request.getMethod());
+                refuse(container, response, 400, "Content-Range is not supported for now in " + request.getMethod());
                 return;
             }
             receivers = receivers(request);
@@ -172,10 +172,10 @@ public class PipeServlet extends HttpServlet {
             reject(container, response, e);
             return;
         } catch (MultipartException e) {
-            Responses.sendError(container, response, 400, e.getMessage());
+            refuse(container, response, 400, e.getMessage());
             return;
         }
-        Exchange exchange = new Exchange(request, response, container, backstop());
+        Exchange exchange = new Exchange(request, response, container, backstop(), registry);
         ServletSender port = new ServletSender(exchange, chunks, registry.config().window(), form,
                 registry.scheduler());
         if (form == null) {
@@ -226,7 +226,7 @@ public class PipeServlet extends HttpServlet {
         int receivers;
         try {
             if ("script".equals(request.getHeader("Service-Worker"))) {
-                Responses.sendError(container, response, 400, "Service Worker registration is rejected.");
+                refuse(container, response, 400, "Service Worker registration is rejected.");
                 return;
             }
             key = registry.key(PipePaths.pipePath(request));
@@ -236,7 +236,7 @@ public class PipeServlet extends HttpServlet {
             reject(container, response, e);
             return;
         }
-        Exchange exchange = new Exchange(request, response, container, backstop());
+        Exchange exchange = new Exchange(request, response, container, backstop(), registry);
         ServletReceiver port = new ServletReceiver(exchange);
         Receiver receiver;
         try {
@@ -248,10 +248,17 @@ public class PipeServlet extends HttpServlet {
         port.attached(receiver);
     }
 
-    private static void reject(Container container, HttpServletResponse response, PipeException e)
-            throws IOException {
+    // the two ways a request is refused before it becomes an exchange; the observers hear of each
+    private void reject(Container container, HttpServletResponse response, PipeException e) throws IOException {
         LOG.debug("refused: {}", e.reason());
+        registry.refused(StatusMapping.status(e.reason()), e.reason());
         Responses.refuse(container, response, e);
+    }
+
+    private void refuse(Container container, HttpServletResponse response, int status, String message)
+            throws IOException {
+        registry.refused(status, null);
+        Responses.sendError(container, response, status, message);
     }
 
     /** Asks the access policy about a form's token; a refusal is answered (false). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pipe.core.PipeKey;
 import dev.pipe.core.PipeObserver;
+import dev.pipe.core.TransferSummary;
 import dev.pipe.core.PipeRegistry;
 import dev.pipe.core.PipeState;
 import dev.pipe.servlet.fake.FakeExchange;
@@ -24,8 +25,8 @@ final class Stepped {
         private final Map<PipeKey, PipeState> ends = new ConcurrentHashMap<>();
 
         @Override
-        public void onEnd(PipeKey key, PipeState state) {
-            ends.put(key, state);
+        public void onEnd(TransferSummary summary) {
+            ends.put(summary.key(), summary.state());
         }
 
         /** How the pipe on {@code path} of {@code registry} ended; null while it has not. */

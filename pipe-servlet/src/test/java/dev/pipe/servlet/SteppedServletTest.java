@@ -190,8 +190,8 @@ class SteppedServletTest {
         FakeExchange[] joining = new FakeExchange[1];
         Stepped.Ends leavingEnds = new Stepped.Ends() {
             @Override
-            public void onJoin(PipeKey key, boolean sender, int receivers) {
-                if (sender) {
+            public void onJoin(PipeKey key, Party party, int receivers, int expected) {
+                if (party == Party.SENDER) {
                     // inside attachSender, before it returns the handle: the client goes, and the container says so
                     joining[0].clientGone(new java.io.IOException("client gone while joining"));
                     joining[0].steps().runAll();

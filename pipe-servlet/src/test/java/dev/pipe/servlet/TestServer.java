@@ -4,6 +4,7 @@ import dev.pipe.core.access.AccessPolicy;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeKey;
 import dev.pipe.core.PipeObserver;
+import dev.pipe.core.TransferSummary;
 import dev.pipe.core.PipeRegistry;
 import dev.pipe.core.PipeState;
 import dev.pipe.core.SystemScheduler;
@@ -160,16 +161,16 @@ public final class TestServer implements AutoCloseable {
         private final Map<PipeKey, PipeState> ended = new HashMap<>();
 
         @Override
-        public synchronized void onJoin(PipeKey key, boolean sender, int receivers) {
+        public synchronized void onJoin(PipeKey key, Party party, int receivers, int expected) {
             ended.remove(key);
-            joined.computeIfAbsent(key, k -> new int[2])[sender ? 1 : 0]++;
+            joined.computeIfAbsent(key, k -> new int[2])[party == Party.SENDER ? 1 : 0]++;
             notifyAll();
         }
 
         @Override
-        public synchronized void onEnd(PipeKey key, PipeState state) {
-            joined.remove(key);
-            ended.put(key, state);
+        public synchronized void onEnd(TransferSummary summary) {
+            joined.remove(summary.key());
+            ended.put(summary.key(), summary.state());
             notifyAll();
         }
 

@@ -21,9 +21,12 @@ import dev.pipe.core.PipeKey;
 @FunctionalInterface
 public interface AccessPolicy {
 
-    /** What a party asks to be on a pipe. */
+    /**
+     * What a party asks to be on a pipe; or, {@code METRICS}, to read the server's figures (the standalone server's
+     * {@code /metrics} and {@code /status}, which name no pipe: the key is then null).
+     */
     enum Role {
-        SEND, RECEIVE
+        SEND, RECEIVE, METRICS
     }
 
     /** The answer: in HTTP terms, go on, 401 (with a challenge) or 403. */

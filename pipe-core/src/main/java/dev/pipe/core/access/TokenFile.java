@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * 6f1e0c2b9a7d4e58b3c1f0a29d8e7b64 send     incidents/
  * 0b8a3f6d2c1e4975a8b6c3d2e1f09a7b receive  incidents/
  * c3d2e1f09a7b0b8a3f6d2c1e4975a8b6 both     /
+ * 9d8e7b646f1e0c2b9a7d4e58b3c1f0a2 metrics  /
  * </pre>
  *
- * ROLE is {@code send}, {@code receive} or {@code both}; PATH-PREFIX names the pipes, by whole path segments:
+ * ROLE is {@code send}, {@code receive}, {@code both} or {@code metrics} (the server's figures, which name no pipe:
+ * its PATH-PREFIX must be {@code /}); PATH-PREFIX names the pipes, by whole path segments:
  * {@code incidents/} or {@code incidents} is the pipe {@code incidents} and every pipe under {@code incidents/}, never
  * {@code incidents-old}; {@code /} is every pipe; a leading {@code /} is ignored. {@code #} starts a comment. A token
  * may have several rules. A request without a token is {@code UNAUTHENTICATED}; a token that no rule allows for the role
@@ -43,7 +45,7 @@ public final class TokenFile implements AccessPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenFile.class);
 
-    private record Rule(byte[] digest, boolean send, boolean receive, String prefix) {
+    private record Rule(byte[] digest, boolean send, boolean receive, boolean metrics, String prefix) {
     }
 
     private final Path file;
@@ -80,12 +82,16 @@ public final class TokenFile implements AccessPolicy {
             return Decision.UNAUTHENTICATED;
         }
         byte[] digest = sha256(token);
-        String path = key.path();
+        String path = key == null ? "" : key.path();
         boolean allowed = false;
         for (Rule rule : rules) {
             // every rule, no early exit: the time taken does not depend on which rule matched
             boolean same = MessageDigest.isEqual(digest, rule.digest);
-            boolean may = role == Role.SEND ? rule.send : rule.receive;
+            boolean may = switch (role) {
+                case SEND -> rule.send;
+                case RECEIVE -> rule.receive;
+                case METRICS -> rule.metrics;
+            };
             allowed |= same & may & under(path, rule.prefix);
         }
         return allowed ? Decision.ALLOW : Decision.DENY;
@@ -140,30 +146,24 @@ public final class TokenFile implements AccessPolicy {
                 throw new IllegalArgumentException("line " + (i + 1) + ": expected TOKEN ROLE PATH-PREFIX, found "
                         + fields.length + " field(s)");
             }
-            boolean send;
-            boolean receive;
-            switch (fields[1].toLowerCase(Locale.ROOT)) {
-                case "send" -> {
-                    send = true;
-                    receive = false;
-                }
-                case "receive" -> {
-                    send = false;
-                    receive = true;
-                }
-                case "both" -> {
-                    send = true;
-                    receive = true;
-                }
+            String role = fields[1].toLowerCase(Locale.ROOT);
+            if (!List.of("send", "receive", "both", "metrics").contains(role)) {
                 // the field is not shown: in a line whose columns are swapped, it may be a token
-                default -> throw new IllegalArgumentException("line " + (i + 1) + ": the second field (ROLE) must"
-                        + " be send, receive or both");
+                throw new IllegalArgumentException("line " + (i + 1) + ": the second field (ROLE) must"
+                        + " be send, receive, both or metrics");
+            }
+            boolean send = role.equals("send") || role.equals("both");
+            boolean receive = role.equals("receive") || role.equals("both");
+            boolean metrics = role.equals("metrics");
+            if (metrics && !fields[2].equals("/")) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": the metrics role names no pipe: its"
+                        + " PATH-PREFIX must be /");
             }
             String prefix = fields[2].startsWith("/") ? fields[2].substring(1) : fields[2];
             if (!prefix.isEmpty() && !prefix.endsWith("/")) {
                 prefix = prefix + "/";
             }
-            rules.add(new Rule(sha256(fields[0]), send, receive, prefix));
+            rules.add(new Rule(sha256(fields[0]), send, receive, metrics, prefix));
         }
         return List.copyOf(rules);
     }

@@ -57,6 +57,17 @@ class TokenFileTest {
     }
 
     @Test
+    void theMetricsRoleReadsFiguresOnlyAndNoOtherRoleReadsThem() throws Exception {
+        TokenFile tokens = load(RULES + "ops-token metrics /\n");
+        assertEquals(Decision.ALLOW, tokens.check(Role.METRICS, null, new Credentials("ops-token", null, "::1")));
+        assertEquals(Decision.DENY, tokens.check(Role.METRICS, null, new Credentials("admin-token", null, "::1")),
+                "both is send and receive, not metrics");
+        assertEquals(Decision.UNAUTHENTICATED, tokens.check(Role.METRICS, null, new Credentials(null, null, "::1")));
+        assertEquals(Decision.DENY, check(tokens, Role.SEND, "anything", "ops-token"));
+        assertEquals(Decision.DENY, check(tokens, Role.RECEIVE, "anything", "ops-token"));
+    }
+
+    @Test
     void aPrefixNamesWholePathSegments() throws Exception {
         TokenFile tokens = load("t send replay\nu send team/a/\n");
         assertEquals(Decision.ALLOW, check(tokens, Role.SEND, "replay", "t"));
@@ -86,7 +97,10 @@ class TokenFileTest {
         assertEquals("line 2: expected TOKEN ROLE PATH-PREFIX, found 2 field(s)", fields.getMessage());
         IllegalArgumentException role = assertThrows(IllegalArgumentException.class,
                 () -> load("secret-two write /\n"));
-        assertEquals("line 1: the second field (ROLE) must be send, receive or both", role.getMessage());
+        assertEquals("line 1: the second field (ROLE) must be send, receive, both or metrics", role.getMessage());
+        IllegalArgumentException metrics = assertThrows(IllegalArgumentException.class,
+                () -> load("secret-four metrics incidents/\n"));
+        assertEquals("line 1: the metrics role names no pipe: its PATH-PREFIX must be /", metrics.getMessage());
         IllegalArgumentException swapped = assertThrows(IllegalArgumentException.class,
                 () -> load("both secret-three /\n"));
         assertFalse(swapped.getMessage().contains("secret"), "a token in the wrong column is not shown: "
