@@ -44,7 +44,7 @@ class MainTest {
                 "--max-waiting-per-client", "PIPE_MAX_WAITING_PER_CLIENT", "--token-file", "PIPE_TOKEN_FILE",
                 "--grace", "PIPE_GRACE", "--trust-forwarded", "PIPE_TRUST_FORWARDED", "--http2", "PIPE_HTTP2",
                 "--tls-cert", "PIPE_TLS_CERT", "--tls-key", "PIPE_TLS_KEY", "--tls-keystore", "PIPE_TLS_KEYSTORE",
-                "PIPE_TLS_PASSWORD"}) {
+                "PIPE_TLS_PASSWORD", "--metrics", "PIPE_METRICS"}) {
             assertTrue(help.contains(flag), () -> flag + " missing from --help:\n" + help);
         }
     }
@@ -55,7 +55,7 @@ class MainTest {
                 {"--max-receivers", "257"}, {"--slow-receiver", "drop"}, {"--chunk-size", "1k"}, {"--chunk-size", "lots"}, {"--window", "3"}, {"--path-prefix", "api"}, {"--nope"},
                 {"--max-pipes", "0"}, {"--max-waiting-per-client", "-1"}, {"--token-file", "no/such/file"},
                 {"--grace", "soon"}, {"--trust-forwarded", "yes"}, {"--http2", "on"}, {"--tls-cert", "no/such.pem"},
-                {"--tls-keystore", "no/such.p12"},
+                {"--tls-keystore", "no/such.p12"}, {"--metrics", "maybe"},
                 {"--port"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = Main.run(args, Map.of(), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));

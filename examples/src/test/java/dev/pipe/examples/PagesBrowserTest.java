@@ -403,6 +403,37 @@ class PagesBrowserTest {
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(received));
     }
 
+    /**
+     * {@code /status} renders, and its figures move while a transfer paced at 20 KB/s runs: a pipe streaming, bytes
+     * delivered going up at the 5 s ticks, then one more completed transfer.
+     */
+    @Test
+    void theStatusPageShowsATransferWhileItRuns(@TempDir Path dir) throws Exception {
+        byte[] log = new byte[300_000];
+        java.util.Arrays.fill(log, (byte) 'x');
+        Path file = Files.write(dir.resolve("slow.log"), log);
+        browser.get(base + "/status");
+        awaitText("status_state", "live");
+        long completedBefore = Long.parseLong(text("t_completed"));
+
+        Process receiver = start("curl", "-sS", "-o", dir.resolve("received.log").toString(), pipes + "/status-demo");
+        Process sender = start("bash", "-c", "pv -q -L 20k " + file + " | curl -sS -T - " + pipes + "/status-demo");
+        new WebDriverWait(browser, WAIT).until(d -> text("streaming_pipes").equals("1"));
+        String deliveredAtStart = text("bytes_delivered");
+        new WebDriverWait(browser, WAIT).until(d -> {
+            String streaming = text("streaming_pipes");
+            String delivered = text("bytes_delivered");
+            assertEquals("1", streaming, "the figures moved while the pipe was still streaming");
+            return !delivered.equals(deliveredAtStart);
+        });
+        assertExit(sender);
+        assertExit(receiver);
+        new WebDriverWait(browser, WAIT).until(d -> Long.parseLong(text("t_completed")) == completedBefore + 1);
+        assertEquals("0", text("streaming_pipes"));
+        new WebDriverWait(browser, WAIT).until(d -> !text("chart_peak").equals("1 B/s")); // the chart has the transfer
+        screenshot("status");
+    }
+
     /** The watch link carries the token in its fragment, which the browser never sends; the page sends it itself. */
     @Test
     void aWatchLinkWithTheTokenInItsFragmentJustWorks(@TempDir Path dir) throws Exception {
