@@ -138,6 +138,43 @@ class MetricsTest {
         }
     }
 
+    /**
+     * A receiver that waits in vain and gives up (curl's own time limit) is one INFO line with how it ended and how
+     * long it waited, and nothing of its path; the transfers counter has it too.
+     */
+    @Test
+    void aPipeItsPartyWaitedOnInVainIsOneInfoLine() throws Exception {
+        ch.qos.logback.classic.Logger pipeLog = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("dev.pipe.core.Pipe");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        pipeLog.addAppender(lines);
+        try (Started s = start()) {
+            CompletableFuture<dev.pipe.core.TransferSummary> ended = new CompletableFuture<>();
+            s.server().getBean(dev.pipe.servlet.PipeServlet.class).registry().observe(new dev.pipe.core.PipeObserver() {
+                @Override
+                public void onEnd(dev.pipe.core.TransferSummary summary) {
+                    ended.complete(summary); // the log line, an observer attached before this one, is written
+                }
+            });
+            Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "1.5", s.pipes() + "/" + SECRET_PATH)
+                    .redirectErrorStream(true).start();
+            assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(28, curl.exitValue(), "curl gave up at its time limit");
+            dev.pipe.core.TransferSummary summary = ended.get(30, TimeUnit.SECONDS);
+            assertEquals("abandoned", summary.outcome().tag());
+            ch.qos.logback.classic.spi.ILoggingEvent line = lines.list.stream()
+                    .filter(event -> event.getFormattedMessage().contains(" abandoned: ")).findFirst().orElseThrow();
+            assertEquals(ch.qos.logback.classic.Level.INFO, line.getLevel());
+            assertTrue(line.getFormattedMessage().matches("pipe #[0-9a-f]{6} abandoned: n=1, waited 1[0-9]{3} ms"),
+                    line.getFormattedMessage());
+            assertEquals(1, value(get(s.base() + "/metrics", null).body(), "pipe_transfers_total{outcome=\"abandoned\"}"));
+        } finally {
+            pipeLog.detachAppender(lines);
+        }
+    }
+
     /** Sends {@code payload} to {@code n} receivers on a secret path and waits for all of them. */
     void transfer(Started s, byte[] payload, int n, String token) throws Exception {
         String url = s.pipes() + "/" + SECRET_PATH + "?n=" + n;

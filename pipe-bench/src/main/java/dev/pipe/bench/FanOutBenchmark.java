@@ -11,6 +11,8 @@ import dev.pipe.core.Scheduler;
 import dev.pipe.core.Sender;
 import dev.pipe.core.SenderPort;
 import dev.pipe.core.TransferInfo;
+import dev.pipe.micrometer.PipeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,10 @@ public class FanOutBenchmark {
     @Param({"8192", "65536"})
     public int chunkSize;
 
+    /** With the pipes' Micrometer meters bound (as the standalone server has them): what observing costs per chunk. */
+    @Param({"false", "true"})
+    public boolean observed;
+
     private PipeRegistry registry;
     private InMemorySender port;
     private Sender sender;
@@ -63,6 +69,9 @@ public class FanOutBenchmark {
     public void setUp(Blackhole blackhole) throws PipeException {
         this.blackhole = blackhole;
         registry = new PipeRegistry(PipeConfig.defaults().withChunkSize(chunkSize), new IdleScheduler());
+        if (observed) {
+            new PipeMetrics(registry).bindTo(new SimpleMeterRegistry());
+        }
         var key = registry.key("bench");
         port = new InMemorySender();
         for (int i = 0; i < receivers; i++) {

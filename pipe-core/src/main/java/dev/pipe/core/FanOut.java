@@ -45,12 +45,6 @@ final class FanOut {
     /** Where the stream stands between the sender's chunks. */
     enum Flow { DEMANDED, WRITING, ENDING, ENDED }
 
-    /** Where the fan-out reports the bytes moved since its last report; with the lock held. */
-    @FunctionalInterface
-    interface BytesReport {
-        void moved(long sent, long delivered);
-    }
-
     /** How the fan-out ends its pipe; with the lock held. */
     @FunctionalInterface
     interface Ending {
@@ -62,7 +56,8 @@ final class FanOut {
     private final PipeTimers timers;
     private final SerialQueue queue;
     private final Ending ending;
-    private final BytesReport report;
+    private final Moved.Report report;
+    private final Duration waited;     // before it streamed, from the pipe's first party
     private final SenderParty sender;
     private final List<ReceiverParty> receivers;
     private final Runnable releaseAction = this::release;
@@ -78,10 +73,7 @@ final class FanOut {
     private int pendingWrites;
     private int active;            // receivers neither gone nor done
     private final Losses losses = new Losses();
-    private long bytes;
-    private long delivered;        // bytes written, all receivers together
-    private long observedSent;     // as last told to the observers
-    private long observedDelivered;
+    private final Moved moved = new Moved();
     private long lastProgressNanos;
     private long heldSinceNanos = -1;  // when the first receiver finished the chunk in flight while others had not
     private long reportedBytes;
@@ -89,8 +81,9 @@ final class FanOut {
 
     /** Starts streaming, with the lock held: every receiver begins, the sender is asked for its first chunk. */
     FanOut(Object lock, PipeConfig config, PipeTimers timers, SerialQueue queue, Ending ending, SenderParty sender,
-           List<ReceiverParty> receivers, BytesReport report) {
+           List<ReceiverParty> receivers, Duration waited, Moved.Report report) {
         this.report = report;
+        this.waited = waited;
         this.lock = lock;
         this.config = config;
         this.timers = timers;
@@ -129,7 +122,7 @@ final class FanOut {
         }
         flow = Flow.WRITING;
         inFlight = release;
-        bytes += length;
+        moved.sent += length;
         lastProgressNanos = timers.nanoTime();
         heldSinceNanos = -1;
         for (ReceiverParty receiver : receivers) {
@@ -173,7 +166,7 @@ final class FanOut {
     void written(ReceiverParty receiver) {
         long now = timers.nanoTime();
         pendingWrites--;
-        delivered += receiver.issuedBytes;
+        moved.delivered += receiver.issuedBytes;
         lastProgressNanos = now;
         if (flow == Flow.ENDING && receiver.isActive()) {
             receiver.done = true;
@@ -191,7 +184,7 @@ final class FanOut {
             receiver.gone = true;
             callOff(receiver);
             active--;
-            losses.left(bytes);
+            losses.left(moved.sent);
             Progress aborted = new Progress.ReceiverAborted(active);
             queue.add(() -> sender.report(aborted));
             if (active == 0) {
@@ -236,7 +229,7 @@ final class FanOut {
             case ENDING -> {
                 int received = active;
                 Duration took = took();
-                long total = bytes;
+                long total = moved.sent;
                 if (losses.none()) {
                     queue.add(() -> sender.report(new Progress.AllReceived()));
                     queue.add(() -> sender.report(new Progress.Summary(total, received, took)));
@@ -344,7 +337,7 @@ final class FanOut {
                 if (receiver.isActive() && receiver.write != ReceiverParty.Write.NONE) {
                     receiver.gone = true;
                     active--;
-                    losses.dropped(bytes);
+                    losses.dropped(moved.sent);
                     callOff(receiver);
                     Progress notice = new Progress.ReceiverDropped(active, limit);
                     queue.add(() -> sender.report(notice));
@@ -367,6 +360,7 @@ final class FanOut {
             }
             long now = timers.nanoTime();
             long elapsed = now - reportedNanos;
+            long bytes = moved.sent;
             if (bytes != reportedBytes || elapsed >= QUIET_NOTICE_INTERVAL.toNanos()) {
                 double rate = (bytes - reportedBytes) * 1e9 / Math.max(elapsed, 1);
                 Progress streaming = new Progress.Streaming(active, bytes, rate);
@@ -374,7 +368,7 @@ final class FanOut {
                 reportedBytes = bytes;
                 reportedNanos = now;
             }
-            observeBytes();
+            moved.tell(report);
             timers.arm(Kind.TICK, tick, STREAMING_NOTICE_INTERVAL);
         }
         queue.run();
@@ -382,36 +376,17 @@ final class FanOut {
 
     // ---------------------------------------------------------------- figures
 
-    /** Reports the bytes moved since the last report, if any: at each tick, and when the pipe ends. */
-    void observeBytes() {
-        long sent = bytes - observedSent;
-        long written = delivered - observedDelivered;
-        if (sent == 0 && written == 0) {
-            return;
-        }
-        observedSent = bytes;
-        observedDelivered = delivered;
-        report.moved(sent, written);
+    /** How the pipe ended, for its observers, once they are told of the last bytes moved. */
+    TransferSummary summary(PipeKey key, PipeState terminal, PipeException failure) {
+        moved.tell(report);
+        return new TransferSummary(key, receivers.size(), TransferSummary.Outcome.of(terminal, failure), terminal,
+                moved.sent, moved.delivered, losses.dropped(), losses.left(), waited, took(), failure);
     }
 
-    long delivered() {
-        return delivered;
-    }
-
-    int left() {
-        return losses.left();
-    }
-
-    long bytes() {
-        return bytes;
-    }
-
-    int connected() {
-        return active;
-    }
-
-    int dropped() {
-        return losses.dropped();
+    /** Its figures for the pipe's {@code toString}: the receivers still there, those dropped, the bytes sent. */
+    String figures(int expected) {
+        int dropped = losses.dropped();
+        return " rx=" + active + "/" + expected + (dropped > 0 ? " dropped=" + dropped : "") + " bytes=" + moved.sent;
     }
 
     Duration took() {

@@ -66,7 +66,6 @@ final class Pipe {
     private final List<ReceiverParty> receivers = new ArrayList<>();
     private Duration noticeInterval = WAITING_NOTICE_INTERVAL;
     private FanOut fanOut;         // once STREAMING
-    private Duration waited;       // once STREAMING: from the first party to the last
 
     Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, Observers observers,
          WaitingCounts waiting, Consumer<Pipe> forget) {
@@ -97,7 +96,6 @@ final class Pipe {
 
     /** Adds the sender; false when this pipe is already terminal and the registry must make a new one. */
     boolean joinSender(SenderParty party, int n) throws PipeException {
-        int connected;
         synchronized (lock) {
             if (!isJoinable(n)) {
                 return false;
@@ -116,16 +114,15 @@ final class Pipe {
                 queue.add(() -> party.report(notice));
             }
             timers.arm(Kind.TICK, tick, noticeInterval);
-            connected = receivers.size();
+            joined(Party.SENDER);
             establishIfReady();
         }
-        joined(Party.SENDER, connected);
+        queue.run();
         return true;
     }
 
     /** Adds a receiver; as {@link #joinSender}. */
     boolean joinReceiver(ReceiverParty party, int n) throws PipeException {
-        int connected;
         synchronized (lock) {
             if (!isJoinable(n)) {
                 return false;
@@ -142,17 +139,17 @@ final class Pipe {
                 Progress notice = new Progress.ReceiverConnected(receivers.size(), expected);
                 queue.add(() -> waiting.report(notice));
             }
-            connected = receivers.size();
+            joined(Party.RECEIVER);
             establishIfReady();
         }
-        joined(Party.RECEIVER, connected);
+        queue.run();
         return true;
     }
 
-    // the observer hears of a join before anything the join set off, such as the end of the pipe
-    private void joined(Party party, int connected) {
-        observers.joined(key, party, connected, expected);
-        queue.run();
+    // guarded by lock: the observers hear of a join before anything the join set off (establishment, an end)
+    private void joined(Party party) {
+        int connected = receivers.size();
+        queue.add(() -> observers.joined(key, party, connected, expected));
     }
 
     // guarded by lock: false when terminal (the registry makes a new pipe); refuses everyone once established
@@ -179,10 +176,9 @@ final class Pipe {
         state = PipeState.STREAMING;
         timers.cancel(Kind.JOIN);
         releaseTickets();
-        Duration took = Duration.ofNanos(timers.nanoTime() - openedNanos);
-        waited = took;
-        queue.add(() -> observers.established(key, expected, took));
-        fanOut = new FanOut(lock, config, timers, queue, this::end, sender, receivers,
+        Duration waited = Duration.ofNanos(timers.nanoTime() - openedNanos);
+        queue.add(() -> observers.established(key, expected, waited));
+        fanOut = new FanOut(lock, config, timers, queue, this::end, sender, receivers, waited,
                 (sent, delivered) -> queue.add(() -> observers.bytes(key, sent, delivered)));
         LOG.debug("{} established", this);
     }
@@ -218,16 +214,11 @@ final class Pipe {
             if (state != PipeState.WAITING) {
                 return;
             }
-            List<String> missing = new ArrayList<>(2);
-            if (sender == null) {
-                missing.add("the sender");
-            }
-            if (receivers.size() < expected) {
-                missing.add((expected - receivers.size()) + " of " + expected + " receiver(s)");
-            }
-            end(PipeState.EXPIRED, new PipeException(Reason.RENDEZVOUS_EXPIRED,
-                    "The pipe was not established within " + Durations.format(config.joinTimeout()) + ": "
-                            + String.join(" and ", missing) + " did not come."));
+            int absent = expected - receivers.size();
+            String missing = (sender == null ? "the sender" + (absent > 0 ? " and " : "") : "")
+                    + (absent > 0 ? absent + " of " + expected + " receiver(s)" : "");
+            end(PipeState.EXPIRED, new PipeException(Reason.RENDEZVOUS_EXPIRED, "The pipe was not established"
+                    + " within " + Durations.format(config.joinTimeout()) + ": " + missing + " did not come."));
         }
         queue.run();
     }
@@ -371,22 +362,10 @@ final class Pipe {
         if (failure != null && current != null) {
             queue.add(() -> current.fail(failure));
         }
-        TransferSummary summary = summary(terminal, failure);
-        if (fanOut != null) {
-            fanOut.observeBytes(); // the last bytes, so that the reports add up to the summary
-        }
+        TransferSummary summary = fanOut != null ? fanOut.summary(key, terminal, failure)
+                : new TransferSummary(key, expected, TransferSummary.Outcome.of(terminal, failure), terminal, 0, 0, 0,
+                        0, Duration.ofNanos(timers.nanoTime() - openedNanos), Duration.ZERO, failure);
         queue.add(() -> observers.ended(summary));
-    }
-
-    // guarded by lock
-    private TransferSummary summary(PipeState terminal, PipeException failure) {
-        Duration took = Duration.ofNanos(timers.nanoTime() - openedNanos);
-        if (fanOut == null) {
-            return new TransferSummary(key, expected, TransferSummary.Outcome.of(terminal, failure), terminal, 0, 0,
-                    0, 0, took, Duration.ZERO, failure);
-        }
-        return new TransferSummary(key, expected, TransferSummary.Outcome.of(terminal, failure), terminal,
-                fanOut.bytes(), fanOut.delivered(), fanOut.dropped(), fanOut.left(), waited, fanOut.took(), failure);
     }
 
     /** Adds this pipe to {@code tally}: [waiting pipes, streaming pipes, parties waiting]. */
@@ -414,12 +393,8 @@ final class Pipe {
     @Override
     public String toString() {
         synchronized (lock) {
-            int connected = fanOut != null ? fanOut.connected() : receivers.size();
-            int dropped = fanOut != null ? fanOut.dropped() : 0;
-            long bytes = fanOut != null ? fanOut.bytes() : 0;
-            return "Pipe[" + state + " key=" + key + " rx=" + connected + "/" + expected
-                    + (sender == null ? " no-sender" : "") + (dropped > 0 ? " dropped=" + dropped : "")
-                    + " bytes=" + bytes + "]";
+            return "Pipe[" + state + " key=" + key + (sender == null ? " no-sender" : "")
+                    + (fanOut != null ? fanOut.figures(expected) : " rx=" + receivers.size() + "/" + expected) + "]";
         }
     }
 }

@@ -16,11 +16,9 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The meters of a {@link PipeRegistry}, for an application to bind to its own {@link MeterRegistry}:
@@ -55,23 +53,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class PipeMetrics implements MeterBinder, AutoCloseable {
 
     private final PipeRegistry pipes;
-    private final List<Cancellable> attached = new CopyOnWriteArrayList<>();
+    private final Map<MeterRegistry, Cancellable> attached = new ConcurrentHashMap<>();
 
     /** The meters of {@code pipes}, once bound. */
     public PipeMetrics(PipeRegistry pipes) {
         this.pipes = Objects.requireNonNull(pipes, "pipes");
     }
 
+    /**
+     * Registers the meters in {@code registry} and moves them from now on; binding the same registry again does
+     * nothing.
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
-        Meters meters = new Meters(registry);
-        attached.add(pipes.observe(meters));
+        attached.computeIfAbsent(registry, r -> pipes.observe(new Meters(r)));
     }
 
     /** Stops watching the pipes; the meters stay in their registries, and stop moving. */
     @Override
     public void close() {
-        attached.forEach(Cancellable::cancel);
+        attached.values().forEach(Cancellable::cancel);
         attached.clear();
     }
 

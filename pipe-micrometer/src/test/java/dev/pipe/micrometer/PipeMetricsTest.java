@@ -102,6 +102,13 @@ class PipeMetricsTest {
     }
 
     @Test
+    void bindingTheSameRegistryTwiceCountsOnce() throws Exception {
+        metrics.bindTo(meters);
+        receiver(pipes.key("a"), 1).disconnect();
+        assertEquals(1, counter("pipe.transfers", "outcome", "abandoned"));
+    }
+
+    @Test
     void afterCloseTheMetersStopMoving() throws Exception {
         metrics.close();
         receiver(pipes.key("a"), 1).disconnect();
