@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * parties' book-keeping and its {@link SerialQueue}. Decisions are taken under the lock and queued as port calls;
  * each public entry point runs the queue once it has released the lock, so ports of one pipe are never called
  * concurrently and never under the lock. Entry points come from any thread: the adapter's, a port's completion, a
- * timer.
+ * timer. The pipe's events for its {@link Observers} go through the same queue, in the order they happened.
  */
 final class Pipe {
 
