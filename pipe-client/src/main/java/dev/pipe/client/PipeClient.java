@@ -1,0 +1,195 @@
+package dev.pipe.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A client of a pipe server: this project's (with its prefix, {@code http://host:8080/api/v1/pipe}) or any
+ * piping-server ({@code https://ppng.io}).
+ *
+ * <pre>{@code
+ * PipeClient pipes = PipeClient.builder(URI.create("http://127.0.0.1:8080/api/v1/pipe")).build();
+ * // a sender, with its progress as typed events
+ * pipes.send("replay", 8, Upload.of(Path.of("incident.log")), event -> System.err.println(event.line()));
+ * // a receiver, elsewhere
+ * try (Received received = pipes.receive("replay", 8)) {
+ *     received.body().transferTo(System.out);
+ * }
+ * }</pre>
+ *
+ * <p>Sending goes over HTTP/1.1 on a socket of the client's own, one thread per transfer writing the body while
+ * the caller reads the progress: the JDK's {@code HttpClient} hands over a response only once the whole request
+ * body is sent, so a sender would see none of its progress until the end. Receiving uses {@code HttpClient}.
+ * Thread-safe: one client serves any number of transfers at once.
+ */
+public final class PipeClient {
+
+    private final URI base;
+    private final String token;
+    private final Duration connectTimeout;
+    private final SSLContext tls;
+    private final HttpClient http;
+
+    private PipeClient(Builder builder) {
+        String text = builder.base.toString();
+        this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        this.token = builder.token;
+        this.connectTimeout = builder.connectTimeout;
+        this.tls = builder.tls;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .sslContext(tls).build();
+    }
+
+    /** A client of the pipes under {@code base}: {@code http://host:8080/api/v1/pipe}, or a piping-server's root. */
+    public static Builder builder(URI base) {
+        return new Builder(base);
+    }
+
+    /**
+     * Sends {@code upload} to pipe {@code path} for {@code n} receivers and returns once every receiver has every
+     * byte; {@code progress} hears each line of the server's as it comes (on the calling thread).
+     *
+     * @throws PipeClientException when the server refused (its status and line) or the transfer failed (status 0,
+     *                             the server's {@code [ERROR]} line)
+     * @throws IOException         when the server cannot be reached or what was to be sent cannot be read
+     */
+    public SendResult send(String path, int n, Upload upload, Consumer<SendEvent> progress) throws IOException {
+        Objects.requireNonNull(upload, "upload");
+        Objects.requireNonNull(progress, "progress");
+        return new HttpSend(uri(path, n), token, tls, connectTimeout).send(upload, progress);
+    }
+
+    /** As {@link #send}, on a thread of its own; the future fails with the same exceptions. */
+    public CompletableFuture<SendResult> sendAsync(String path, int n, Upload upload, Consumer<SendEvent> progress) {
+        CompletableFuture<SendResult> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(send(path, n, upload, progress));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "pipe-send");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
+    /**
+     * Joins pipe {@code path} as one of its {@code n} receivers and returns once the pipe is established (the
+     * sender and every receiver are there), with the sender's bytes to read.
+     *
+     * @throws PipeClientException when the server refused (its status and line), the join window ended (504), ...
+     */
+    public Received receive(String path, int n) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path, n)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the pipe", e);
+        }
+        if (response.statusCode() != 200) {
+            String text;
+            try (InputStream body = response.body()) {
+                text = new String(body.readNBytes(16 * 1024), StandardCharsets.UTF_8).strip();
+            }
+            String message = text.startsWith("[ERROR] ") ? text.substring("[ERROR] ".length()) : text;
+            throw new PipeClientException(response.statusCode(), message.isEmpty() ? "(no message)" : message);
+        }
+        return new Received(response.body(), response.headers());
+    }
+
+    /**
+     * Receives pipe {@code path} into {@code file}, written whole or not at all (a cut-off stream leaves no file);
+     * returns the bytes received.
+     */
+    public long receive(String path, int n, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Path partial = Files.createTempFile(parent, "." + file.getFileName(), ".part");
+        try (Received received = receive(path, n)) {
+            long bytes = Files.copy(received.body(), partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+            return bytes;
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    /** The URL of pipe {@code path} for {@code n} receivers: each path segment percent-encoded. */
+    URI uri(String path, int n) {
+        Objects.requireNonNull(path, "path");
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be 1 or more, not " + n);
+        }
+        StringBuilder url = new StringBuilder(base.toString());
+        for (String segment : path.split("/", -1)) {
+            if (!segment.isEmpty()) {
+                url.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+            }
+        }
+        return URI.create(url + "?n=" + n);
+    }
+
+    /** How to reach the server. */
+    public static final class Builder {
+        private final URI base;
+        private String token;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private SSLContext tls;
+
+        private Builder(URI base) {
+            this.base = Objects.requireNonNull(base, "base");
+            String scheme = base.getScheme();
+            if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+                throw new IllegalArgumentException("the base URL must be http or https: " + base);
+            }
+            try {
+                tls = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new UncheckedIOException(new IOException("no TLS in this JDK", e));
+            }
+        }
+
+        /** Sends {@code Authorization: Bearer token} with every request. */
+        public Builder token(String token) {
+            this.token = token == null || token.isBlank() ? null : token.strip();
+            return this;
+        }
+
+        /** How long connecting may take (default 10 s); a pipe itself may wait as long as the server allows. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** The TLS context for {@code https} (default: the JDK's, which trusts the usual authorities). */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        public PipeClient build() {
+            return new PipeClient(this);
+        }
+    }
+}

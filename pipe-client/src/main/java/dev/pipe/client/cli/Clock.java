@@ -1,0 +1,26 @@
+package dev.pipe.client.cli;
+
+/** The time a replay keeps: the system's, or a virtual one in tests. */
+interface Clock {
+
+    /** A monotonic time in nanoseconds. */
+    long nanoTime();
+
+    /** Returns once {@link #nanoTime()} has reached {@code nanos}. */
+    void sleepUntil(long nanos) throws InterruptedException;
+
+    /** The system's clock: {@link System#nanoTime()}, waiting by parking the thread. */
+    Clock SYSTEM = new Clock() {
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void sleepUntil(long nanos) throws InterruptedException {
+            for (long left = nanos - System.nanoTime(); left > 0; left = nanos - System.nanoTime()) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(left); // the replay's pace: waiting is the point
+            }
+        }
+    };
+}
