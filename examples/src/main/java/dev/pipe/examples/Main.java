@@ -42,6 +42,10 @@ public final class Main {
 
     /** Runs until the JVM stops; returns the exit status for bad usage or {@code --help}. */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--version")) {
+            out.println("pipe-server " + version());
+            return 0;
+        }
         ServerOptions options;
         try {
             options = ServerOptions.parse(args, env);
@@ -100,6 +104,7 @@ public final class Main {
      * @throws UsageException when the token file cannot be read or a line of it is not a rule, or the port is taken
      */
     static Server start(ServerOptions options, PrintStream out) throws Exception {
+        options.warnings().forEach(LOG::warn);
         Server server = new Server(PipeServers.threadPool());
         SystemScheduler timers = new SystemScheduler();
         server.addBean(timers, false);

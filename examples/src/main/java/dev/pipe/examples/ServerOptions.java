@@ -14,7 +14,8 @@ import java.util.Map;
  * a flag wins over its variable, and the variable over the default.
  */
 record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, Path tokenFile, Duration grace,
-                     boolean trustForwarded, boolean http2, Tls tls, boolean metrics, boolean help) {
+                     boolean trustForwarded, boolean http2, Tls tls, boolean metrics, boolean help,
+                     java.util.List<String> warnings) {
 
     /**
      * Where the server's certificate is: PEM files ({@code cert}, {@code key}) or a PKCS#12 keystore and its password;
@@ -85,6 +86,7 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
               --metrics true|false    serve /metrics (Prometheus) and /status     [PIPE_METRICS]    (true)
                                       (a live page); with --token-file they need the metrics role
               --help                  print this help and exit
+              --version               print this server's version and exit
 
             Durations are written 300ms, 45s, 5m, 1h.
 
@@ -184,7 +186,18 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
         boolean http2 = bool(values, "--http2", true);
         boolean metrics = bool(values, "--metrics", true);
         return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust, http2, tls(values, env), metrics,
-                help);
+                help, unknownVariables(env));
+    }
+
+    /**
+     * A line for each {@code PIPE_} variable of {@code env} that this server does not read (a misspelling, say, which
+     * would otherwise be ignored without a word).
+     */
+    static java.util.List<String> unknownVariables(Map<String, String> env) {
+        return env.keySet().stream().filter(name -> name.startsWith("PIPE_"))
+                .filter(name -> !ENV.containsValue(name) && !name.equals("PIPE_TLS_PASSWORD")).sorted()
+                .map(name -> "the environment variable " + name + " is not one of this server's and is ignored"
+                        + " (see --help)").toList();
     }
 
     /** The TLS flags: both PEM files, or a keystore and its password, or none. */

@@ -50,6 +50,22 @@ class MainTest {
     }
 
     @Test
+    void versionPrintsTheServersVersion() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"--version"}, Map.of(), new PrintStream(out, true,
+                StandardCharsets.UTF_8), System.err));
+        assertEquals("pipe-server " + Main.version() + System.lineSeparator(), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMisspelledVariableIsWarnedAboutNotIgnoredInSilence() throws Exception {
+        ServerOptions options = ServerOptions.parse(new String[0], Map.of("PIPE_PROT", "9090", "PIPE_PORT", "0",
+                "PIPE_TLS_PASSWORD", "x", "PATH", "/usr/bin"));
+        assertEquals(java.util.List.of("the environment variable PIPE_PROT is not one of this server's and is ignored"
+                + " (see --help)"), options.warnings());
+    }
+
+    @Test
     void badFlagsAreOneLineUsageErrors() throws Exception {
         for (String[] args : new String[][] {{"--port", "x"}, {"--port", "70000"}, {"--join-timeout", "5 minutes"},
                 {"--max-receivers", "257"}, {"--slow-receiver", "drop"}, {"--chunk-size", "1k"}, {"--chunk-size", "lots"}, {"--window", "3"}, {"--path-prefix", "api"}, {"--nope"},
