@@ -56,7 +56,13 @@ public final class PipeClient {
                 .sslContext(tls).build();
     }
 
-    /** A client of the pipes under {@code base}: {@code http://host:8080/api/v1/pipe}, or a piping-server's root. */
+    /**
+     * A client of the pipes under {@code base}: {@code http://host:8080/api/v1/pipe}, or a piping-server's root.
+     *
+     * @param base the URL the pipes' paths follow; {@code http} or {@code https}, a trailing slash is dropped
+     * @return a builder with no token, a 10 s connect timeout and the JDK's TLS context
+     * @throws IllegalArgumentException when {@code base} is neither {@code http} nor {@code https}
+     */
     public static Builder builder(URI base) {
         return new Builder(base);
     }
@@ -65,6 +71,12 @@ public final class PipeClient {
      * Sends {@code upload} to pipe {@code path} for {@code n} receivers and returns once every receiver has every
      * byte; {@code progress} hears each line of the server's as it comes (on the calling thread).
      *
+     * @param path     the pipe's path under the base, such as {@code replay} or {@code team/replay}; each segment is
+     *                 percent-encoded
+     * @param n        the pipe's number of receivers, 1 or more
+     * @param upload   what to send
+     * @param progress hears each line of the server's, typed
+     * @return the bytes sent, and the server's closing line when it writes one
      * @throws PipeClientException when the server refused (its status and line) or the transfer failed (status 0,
      *                             the server's {@code [ERROR]} line)
      * @throws IOException         when the server cannot be reached or what was to be sent cannot be read
@@ -75,7 +87,15 @@ public final class PipeClient {
         return new HttpSend(uri(path, n), token, tls, connectTimeout).send(upload, progress);
     }
 
-    /** As {@link #send}, on a thread of its own; the future fails with the same exceptions. */
+    /**
+     * As {@link #send}, on a thread of its own; the future fails with the same exceptions.
+     *
+     * @param path     the pipe's path under the base, as for {@link #send}
+     * @param n        the pipe's number of receivers, 1 or more
+     * @param upload   what to send
+     * @param progress hears each line of the server's, on the sending thread
+     * @return the result of {@link #send}, once every receiver has every byte
+     */
     public CompletableFuture<SendResult> sendAsync(String path, int n, Upload upload, Consumer<SendEvent> progress) {
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -94,6 +114,9 @@ public final class PipeClient {
      * Joins pipe {@code path} as one of its {@code n} receivers and returns once the pipe is established (the
      * sender and every receiver are there), with the sender's bytes to read.
      *
+     * @param path the pipe's path under the base, as for {@link #send}
+     * @param n    the pipe's number of receivers, 1 or more; as the sender's
+     * @return the sender's bytes and headers; close it to leave the pipe
      * @throws PipeClientException when the server refused (its status and line), the join window ended (504), ...
      */
     public Received receive(String path, int n) throws IOException {
@@ -122,6 +145,14 @@ public final class PipeClient {
     /**
      * Receives pipe {@code path} into {@code file}, written whole or not at all (a cut-off stream leaves no file);
      * returns the bytes received.
+     *
+     * @param path the pipe's path under the base, as for {@link #send}
+     * @param n    the pipe's number of receivers, 1 or more; as the sender's
+     * @param file where to write the bytes; replaced when it exists. A temporary file beside it holds them until the
+     *             end
+     * @return the number of bytes received and written
+     * @throws IOException when the server refused or cut the stream off ({@link PipeClientException}), or the file
+     *                     cannot be written
      */
     public long receive(String path, int n, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
@@ -170,24 +201,44 @@ public final class PipeClient {
             }
         }
 
-        /** Sends {@code Authorization: Bearer token} with every request. */
+        /**
+         * Sends {@code Authorization: Bearer token} with every request.
+         *
+         * @param token the bearer token; null or blank for none. Leading and trailing spaces are dropped
+         * @return this builder
+         */
         public Builder token(String token) {
             this.token = token == null || token.isBlank() ? null : token.strip();
             return this;
         }
 
-        /** How long connecting may take (default 10 s); a pipe itself may wait as long as the server allows. */
+        /**
+         * How long connecting may take (default 10 s); a pipe itself may wait as long as the server allows.
+         *
+         * @param timeout the longest a connection may take to open
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
-        /** The TLS context for {@code https} (default: the JDK's, which trusts the usual authorities). */
+        /**
+         * The TLS context for {@code https} (default: the JDK's, which trusts the usual authorities).
+         *
+         * @param context the context whose trust decides which servers are accepted
+         * @return this builder
+         */
         public Builder tls(SSLContext context) {
             this.tls = Objects.requireNonNull(context, "context");
             return this;
         }
 
+        /**
+         * A client with these settings; the builder may go on to build others.
+         *
+         * @return the client
+         */
         public PipeClient build() {
             return new PipeClient(this);
         }

@@ -10,7 +10,9 @@ public final class PipeClientException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status, or 0 for a transfer that failed after it started. */
     private final int status;
+    /** The server's line, without its {@code [ERROR]} prefix. */
     private final String serverMessage;
 
     /**
@@ -23,12 +25,20 @@ public final class PipeClientException extends IOException {
         this.serverMessage = serverMessage;
     }
 
-    /** The HTTP status that refused the request (400, 401, 403, 404, 429, 503, 504, ...), or 0 once it had started. */
+    /**
+     * The HTTP status that refused the request (400, 401, 403, 404, 429, 503, 504, ...), or 0 once it had started.
+     *
+     * @return the status, or 0 when the transfer failed after a 200
+     */
     public int status() {
         return status;
     }
 
-    /** The server's one line, e.g. {@code The number of receivers should be 2 but 3.} */
+    /**
+     * The server's one line, e.g. {@code The number of receivers should be 2 but 3.}
+     *
+     * @return the line, without its {@code [ERROR]} prefix
+     */
     public String serverMessage() {
         return serverMessage;
     }

@@ -20,22 +20,38 @@ public final class Received implements AutoCloseable {
         this.headers = headers;
     }
 
-    /** The sender's bytes. */
+    /**
+     * The sender's bytes.
+     *
+     * @return the stream of the response's body; it throws an {@link IOException} when the server cut it off
+     */
     public InputStream body() {
         return body;
     }
 
-    /** Every response header. */
+    /**
+     * Every response header.
+     *
+     * @return the headers of the response, those the sender forwarded among them
+     */
     public HttpHeaders headers() {
         return headers;
     }
 
-    /** The sender's {@code Content-Type}, as forwarded. */
+    /**
+     * The sender's {@code Content-Type}, as forwarded.
+     *
+     * @return the content type, or empty when the response has none
+     */
     public Optional<String> contentType() {
         return headers.firstValue("Content-Type");
     }
 
-    /** The file name of the sender's {@code Content-Disposition}, if it gave one. */
+    /**
+     * The file name of the sender's {@code Content-Disposition}, if it gave one.
+     *
+     * @return the {@code filename} parameter, without quotes, or empty
+     */
     public Optional<String> fileName() {
         return headers.firstValue("Content-Disposition").flatMap(Received::fileNameOf);
     }

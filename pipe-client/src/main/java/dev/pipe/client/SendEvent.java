@@ -11,7 +11,11 @@ import java.util.regex.Pattern;
  */
 public sealed interface SendEvent {
 
-    /** The line as the server wrote it, without its line end. */
+    /**
+     * The line as the server wrote it, without its line end.
+     *
+     * @return the whole line, its {@code [INFO]} or {@code [ERROR]} prefix included
+     */
     String line();
 
     /** The sender waits for {@code receivers} receivers. */
@@ -69,7 +73,12 @@ public sealed interface SendEvent {
     record Other(String line) implements SendEvent {
     }
 
-    /** The event of one line of a sender's response. */
+    /**
+     * The event of one line of a sender's response.
+     *
+     * @param line one line of the response, without its line end
+     * @return the typed event; {@link Other} for a line this client does not know
+     */
     static SendEvent parse(String line) {
         if (line.startsWith("[ERROR] ")) {
             return new Failed(line, line.substring("[ERROR] ".length()).strip());
@@ -86,17 +95,29 @@ public sealed interface SendEvent {
 
     /** The lines this client knows, as the server writes them. */
     enum Shape {
+        /** {@code Waiting for N receiver(s)...}: a {@link Waiting}. */
         WAITING("Waiting for (\\d+) receiver\\(s\\)\\.\\.\\."),
+        /** {@code N receiver(s) has/have been connected.}: an {@link AlreadyConnected}. */
         ALREADY("(\\d+) receiver\\(s\\) has/have been connected\\."),
+        /** {@code A receiver was connected.}: a {@link ReceiverConnected}. */
         CONNECTED("A receiver was connected\\."),
+        /** {@code C of N receiver(s) connected; waiting for the rest...}: a {@link StillWaiting}. */
         STILL("(\\d+) of (\\d+) receiver\\(s\\) connected; waiting for the rest\\.\\.\\."),
+        /** {@code Start sending to N receiver(s)!}: a {@link Started}. */
         STARTED("Start sending to (\\d+) receiver\\(s\\)!"),
+        /** {@code Streaming to N receiver(s) at RATE/s (BYTES sent)}: a {@link Streaming}. */
         STREAMING("Streaming to (\\d+) receiver\\(s\\) at ([0-9.]+ [KMGT]?B)/s \\(([0-9.]+ [KMGT]?B) sent\\)"),
+        /** {@code A receiver aborted.}: a {@link ReceiverLeft}, not dropped. */
         LEFT("A receiver aborted\\."),
+        /** {@code A receiver was dropped: ...}: a {@link ReceiverLeft}, dropped as too slow. */
         DROPPED("A receiver was dropped: .*"),
+        /** {@code All receiver(s) was/were aborted halfway.}: an {@link AllReceiversLeft}. */
         ALL_LEFT("All receiver\\(s\\) was/were aborted halfway\\."),
+        /** {@code Sent successfully!}: a {@link Sent}. */
         SENT("Sent successfully!"),
+        /** {@code All receiver(s) was/were received successfully.}: an {@link AllReceived}. */
         ALL_RECEIVED("All receiver\\(s\\) was/were received successfully\\."),
+        /** {@code Done: BYTES to N receiver(s) in S s ...}: a {@link Done}. */
         DONE("Done: ([0-9.]+ [KMGT]?B) to (\\d+) receiver\\(s\\) in ([0-9.]+) s .*");
 
         final Pattern pattern;

@@ -13,7 +13,11 @@ public interface Completion {
     /** The operation finished. */
     void succeeded();
 
-    /** The operation did not finish; {@code cause} says why. */
+    /**
+     * The operation did not finish; {@code cause} says why.
+     *
+     * @param cause why the operation failed
+     */
     void failed(Throwable cause);
 
     /** A completion that does nothing, for callers that do not care about the outcome. */

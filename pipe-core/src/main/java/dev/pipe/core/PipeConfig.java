@@ -42,6 +42,21 @@ public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxRece
     private static final PipeConfig DEFAULTS = new PipeConfig(Duration.ofMinutes(5), Duration.ofHours(1),
             RECEIVERS_CAP, 64 * 1024, SlowReceiverPolicy.block(), 1024, 1, 20_000, 0);
 
+    /**
+     * Checks every setting against its range; the meaning of each is in the class comment.
+     *
+     * @param joinTimeout         positive, at most 365 days
+     * @param idleTimeout         positive, at most 365 days
+     * @param maxReceivers        from 1 to {@value #RECEIVERS_CAP}
+     * @param chunkSize           at least 1
+     * @param slowReceiver        not null
+     * @param maxPathBytes        at least 1
+     * @param window              1 or 2
+     * @param maxPipes            at least 1
+     * @param maxWaitingPerClient at least 0 (0: no limit)
+     * @throws NullPointerException     when a timeout or the slow-receiver policy is null
+     * @throws IllegalArgumentException when a setting is out of its range; the message names it
+     */
     public PipeConfig {
         Objects.requireNonNull(joinTimeout, "joinTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -71,51 +86,116 @@ public record PipeConfig(Duration joinTimeout, Duration idleTimeout, int maxRece
     /**
      * The defaults: join window 5m, idle timeout 1h, up to 256 receivers, 64 KiB chunks, block, paths to 1 KiB,
      * window 1, 20,000 pipes, no limit of waiting parties per client.
+     *
+     * @return the default settings
      */
     public static PipeConfig defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * A copy with the join timeout set to {@code value}; see {@link #joinTimeout()}.
+     *
+     * @param value how long a pipe may wait for its parties; positive, at most 365 days
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withJoinTimeout(Duration value) {
         return new PipeConfig(value, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window, maxPipes,
                 maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the idle timeout set to {@code value}; see {@link #idleTimeout()}.
+     *
+     * @param value how long an established pipe may move no byte; positive, at most 365 days
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withIdleTimeout(Duration value) {
         return new PipeConfig(joinTimeout, value, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window, maxPipes,
                 maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the largest number of receivers set to {@code value}; see {@link #maxReceivers()}.
+     *
+     * @param value the largest {@code n} a party may ask for, from 1 to {@value #RECEIVERS_CAP}
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withMaxReceivers(int value) {
         return new PipeConfig(joinTimeout, idleTimeout, value, chunkSize, slowReceiver, maxPathBytes, window, maxPipes,
                 maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the chunk size set to {@code value}; see {@link #chunkSize()}.
+     *
+     * @param value the most bytes one pipe holds in flight; at least 1
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withChunkSize(int value) {
         return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, value, slowReceiver, maxPathBytes, window,
                 maxPipes, maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the slow-receiver policy set to {@code value}; see {@link #slowReceiver()}.
+     *
+     * @param value what to do with a receiver that stops taking bytes; not null
+     * @return a new config; this one is unchanged
+     * @throws NullPointerException when {@code value} is null
+     */
     public PipeConfig withSlowReceiver(SlowReceiverPolicy value) {
         return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, value, maxPathBytes, window, maxPipes,
                 maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the longest pipe path set to {@code value}; see {@link #maxPathBytes()}.
+     *
+     * @param value the longest pipe path, in UTF-8 bytes; at least 1
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withMaxPathBytes(int value) {
         return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, value, window, maxPipes,
                 maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the window set to {@code value}; see {@link #window()}.
+     *
+     * @param value how many chunks a pipe may hold: 1 or 2
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withWindow(int value) {
         return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, value,
                 maxPipes, maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the most pipes set to {@code value}; see {@link #maxPipes()}.
+     *
+     * @param value the most pipes the registry holds at once; at least 1
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withMaxPipes(int value) {
         return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window,
                 value, maxWaitingPerClient);
     }
 
+    /**
+     * A copy with the most waiting parties per client set to {@code value}; see {@link #maxWaitingPerClient()}.
+     *
+     * @param value the most parties one client may have waiting; 0 for no limit
+     * @return a new config; this one is unchanged
+     * @throws IllegalArgumentException when {@code value} is out of range
+     */
     public PipeConfig withMaxWaitingPerClient(int value) {
         return new PipeConfig(joinTimeout, idleTimeout, maxReceivers, chunkSize, slowReceiver, maxPathBytes, window,
                 maxPipes, value);

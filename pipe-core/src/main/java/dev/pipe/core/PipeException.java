@@ -50,7 +50,7 @@ public final class PipeException extends Exception {
         TOO_MANY_PIPES,
         /** The party's client has {@link PipeConfig#maxWaitingPerClient()} parties waiting already. */
         TOO_MANY_WAITING,
-        /** The party brought no credentials, and the pipe's {@link AccessPolicy} wants some. */
+        /** The party brought no credentials, and the pipe's {@link dev.pipe.core.access.AccessPolicy} wants some. */
         UNAUTHENTICATED,
         /** The party's credentials do not allow it this role on this pipe. */
         FORBIDDEN
@@ -58,17 +58,36 @@ public final class PipeException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** What went wrong; never null. */
     private final Reason reason;
 
+    /**
+     * A failure without an underlying cause.
+     *
+     * @param reason  what went wrong; not null
+     * @param message one line for the person at the other end; not null
+     */
     public PipeException(Reason reason, String message) {
         this(reason, message, null);
     }
 
+    /**
+     * A failure caused by another one.
+     *
+     * @param reason  what went wrong; not null
+     * @param message one line for the person at the other end; not null
+     * @param cause   what caused it, or null
+     */
     public PipeException(Reason reason, String message, Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause, false, false);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
+    /**
+     * What went wrong, for the adapter to map to its own status.
+     *
+     * @return the reason; never null
+     */
     public Reason reason() {
         return reason;
     }

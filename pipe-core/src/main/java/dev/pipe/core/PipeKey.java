@@ -25,6 +25,9 @@ public final class PipeKey {
     /**
      * A key for {@code path}, which must be non-empty and at most {@code maxBytes} long in UTF-8.
      *
+     * @param path     the percent-decoded pipe path
+     * @param maxBytes the longest path allowed, in UTF-8 bytes
+     * @return the key
      * @throws PipeException {@code INVALID_KEY} or {@code KEY_TOO_LONG}
      */
     public static PipeKey of(String path, int maxBytes) throws PipeException {
@@ -40,12 +43,20 @@ public final class PipeKey {
         return new PipeKey(path);
     }
 
-    /** The path itself. Treat it as a secret: never log it. */
+    /**
+     * The path itself. Treat it as a secret: never log it.
+     *
+     * @return the percent-decoded path, never empty
+     */
     public String path() {
         return path;
     }
 
-    /** A short hash of the path, for logs: {@code #9c1e}. */
+    /**
+     * A short hash of the path, for logs: {@code #9c1e4b}.
+     *
+     * @return {@code #} and six hex digits of the path's SHA-256
+     */
     public String hash() {
         return hash;
     }

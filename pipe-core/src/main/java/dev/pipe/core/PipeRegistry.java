@@ -36,11 +36,23 @@ public final class PipeRegistry implements AutoCloseable {
     private volatile boolean draining;
     private volatile boolean closed;
 
+    /**
+     * A registry with no observer of its own (the log line per transfer is always there).
+     *
+     * @param config    the settings of every pipe
+     * @param scheduler the clock and timers the pipes run on
+     */
     public PipeRegistry(PipeConfig config, Scheduler scheduler) {
         this(config, scheduler, PipeObserver.NONE);
     }
 
-    /** A registry with {@code observer} attached from the start (as {@link #observe}). */
+    /**
+     * A registry with {@code observer} attached from the start (as {@link #observe}).
+     *
+     * @param config    the settings of every pipe
+     * @param scheduler the clock and timers the pipes run on
+     * @param observer  watches every pipe's events; {@link PipeObserver#NONE} for none
+     */
     public PipeRegistry(PipeConfig config, Scheduler scheduler, PipeObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -54,6 +66,9 @@ public final class PipeRegistry implements AutoCloseable {
     /**
      * Attaches {@code observer} to every pipe's events from now on (the log line per transfer is one observer
      * already); cancel the returned handle to detach it.
+     *
+     * @param observer watches every pipe's events from now on
+     * @return the handle that detaches it
      */
     public Cancellable observe(PipeObserver observer) {
         return observers.add(Objects.requireNonNull(observer, "observer"));
@@ -62,6 +77,9 @@ public final class PipeRegistry implements AutoCloseable {
     /**
      * Tells the observers that the adapter refused a request before it touched a pipe: answered with {@code status},
      * for the core's {@code reason} (a {@link PipeException} it threw) or null for the adapter's own.
+     *
+     * @param status the status the adapter answered, such as an HTTP status
+     * @param reason the core's reason, or null when the adapter refused on its own account
      */
     public void refused(int status, PipeException.Reason reason) {
         observers.refused(status, reason);
@@ -77,7 +95,11 @@ public final class PipeRegistry implements AutoCloseable {
     public record Census(int waitingPipes, int streamingPipes, int partiesWaiting) {
     }
 
-    /** Counts the pipes by state and the parties waiting; each pipe is looked at once, briefly under its lock. */
+    /**
+     * Counts the pipes by state and the parties waiting; each pipe is looked at once, briefly under its lock.
+     *
+     * @return the counts, as of the call; they may have changed by the time it returns
+     */
     public Census census() {
         int[] tally = new int[3];
         for (Pipe pipe : pipes.values()) {
@@ -86,6 +108,11 @@ public final class PipeRegistry implements AutoCloseable {
         return new Census(tally[0], tally[1], tally[2] + holds.get());
     }
 
+    /**
+     * The settings the registry was made with.
+     *
+     * @return the settings of every pipe
+     */
     public PipeConfig config() {
         return config;
     }
@@ -93,6 +120,8 @@ public final class PipeRegistry implements AutoCloseable {
     /**
      * The key for a percent-decoded pipe path.
      *
+     * @param path the pipe path, percent-decoded
+     * @return the key
      * @throws PipeException {@code INVALID_KEY} when empty, {@code KEY_TOO_LONG} past {@link PipeConfig#maxPathBytes()}
      */
     public PipeKey key(String path) throws PipeException {
@@ -114,6 +143,12 @@ public final class PipeRegistry implements AutoCloseable {
      * Adds the sender of pipe {@code key} for {@code receivers} receivers, from a client the adapter does not name
      * (not counted against {@link PipeConfig#maxWaitingPerClient()}).
      *
+     * @param key       the pipe
+     * @param receivers the number of receivers the sender asks for
+     * @param info      what the sender says about its stream
+     * @param port      the sender's side of the transport
+     * @return the sender, for the adapter to feed the stream to
+     * @throws PipeException when it may not join; the pipe is then untouched
      * @see #attachSender(PipeKey, int, TransferInfo, SenderPort, String)
      */
     public Sender attachSender(PipeKey key, int receivers, TransferInfo info, SenderPort port) throws PipeException {
@@ -124,8 +159,13 @@ public final class PipeRegistry implements AutoCloseable {
      * Adds the sender of pipe {@code key} for {@code receivers} receivers. Its port may be called before this
      * method returns (when it completes the pipe, with {@code demand()} among others).
      *
-     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted.
-     *               A party that completes the pipe as it joins never counts as waiting
+     * @param key       the pipe
+     * @param receivers the number of receivers the sender asks for
+     * @param info      what the sender says about its stream
+     * @param port      the sender's side of the transport
+     * @param client    who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not
+     *                  counted. A party that completes the pipe as it joins never counts as waiting
+     * @return the sender, for the adapter to feed the stream to
      * @throws PipeException when it may not join; the pipe is then untouched
      */
     public Sender attachSender(PipeKey key, int receivers, TransferInfo info, SenderPort port, String client)
@@ -136,7 +176,16 @@ public final class PipeRegistry implements AutoCloseable {
         return attach(key, receivers, pipe -> new SenderParty(pipe, port, info, client), Pipe::joinSender);
     }
 
-    /** Adds a receiver of pipe {@code key} from a client the adapter does not name; as the method below. */
+    /**
+     * Adds a receiver of pipe {@code key} from a client the adapter does not name; as the method below.
+     *
+     * @param key       the pipe
+     * @param receivers the number of receivers the party says the pipe has
+     * @param port      the receiver's side of the transport
+     * @return the receiver, for the adapter to report its departure to
+     * @throws PipeException when it may not join; the pipe is then untouched
+     * @see #attachReceiver(PipeKey, int, ReceiverPort, String)
+     */
     public Receiver attachReceiver(PipeKey key, int receivers, ReceiverPort port) throws PipeException {
         return attachReceiver(key, receivers, port, null);
     }
@@ -145,8 +194,12 @@ public final class PipeRegistry implements AutoCloseable {
      * Adds a receiver of pipe {@code key}, which has {@code receivers} receivers. Its port may be called before this
      * method returns.
      *
-     * @param client who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not counted.
-     *               A party that completes the pipe as it joins never counts as waiting
+     * @param key       the pipe
+     * @param receivers the number of receivers the party says the pipe has
+     * @param port      the receiver's side of the transport
+     * @param client    who the party is, for {@link PipeConfig#maxWaitingPerClient()} (an address); null: not
+     *                  counted. A party that completes the pipe as it joins never counts as waiting
+     * @return the receiver, for the adapter to report its departure to
      * @throws PipeException when it may not join; the pipe is then untouched
      */
     public Receiver attachReceiver(PipeKey key, int receivers, ReceiverPort port, String client)
@@ -270,7 +323,11 @@ public final class PipeRegistry implements AutoCloseable {
             this.ticket = ticket;
         }
 
-        /** Gives the place back; true for the call that did, false when it was given back already (or expired). */
+        /**
+         * Gives the place back; true for the call that did, false when it was given back already (or expired).
+         *
+         * @return true when this call gave the place back
+         */
         public boolean release() {
             if (!held.compareAndSet(true, false)) {
                 return false;
@@ -292,6 +349,10 @@ public final class PipeRegistry implements AutoCloseable {
      * Holds a place for a party of {@code client} that is not on a pipe yet; {@code onExpired} runs (on the
      * scheduler's thread) if the hold is still held when the join window ends.
      *
+     * @param client    who the party is (an address), as for {@link #attachSender(PipeKey, int, TransferInfo,
+     *                  SenderPort, String)}; null: not counted against {@link PipeConfig#maxWaitingPerClient()}
+     * @param onExpired what to do, such as refusing the party, when the hold expires before it is released
+     * @return the hold, to release before the party joins its pipe
      * @throws PipeException {@code SHUTTING_DOWN}, {@code TOO_MANY_PIPES} or {@code TOO_MANY_WAITING}, as a new pipe
      */
     public Hold hold(String client, Runnable onExpired) throws PipeException {
@@ -319,12 +380,22 @@ public final class PipeRegistry implements AutoCloseable {
         return hold;
     }
 
-    /** The places taken toward {@link PipeConfig#maxPipes()}: the pipes, and the holds of parties not yet on one. */
+    /**
+     * The places taken toward {@link PipeConfig#maxPipes()}: the pipes, and the holds of parties not yet on one.
+     *
+     * @return the number of places taken now
+     */
     public int places() {
         return open.get();
     }
 
-    /** The parties {@code client} has waiting in pipes not yet established. */
+    /**
+     * The parties {@code client} has waiting in pipes not yet established.
+     *
+     * @param client the client's address, as the adapter gave it when its parties joined; not null
+     * @return the number of its parties counted as waiting now, holds included; always 0 when
+     *         {@link PipeConfig#maxWaitingPerClient()} is 0 (no limit), since nothing is counted then
+     */
     public int waiting(String client) {
         return waiting.waiting(client);
     }
@@ -341,7 +412,13 @@ public final class PipeRegistry implements AutoCloseable {
         }
     }
 
-    /** Waits until no pipe is left (all ended), at most {@code timeout}; true when none is left. */
+    /**
+     * Waits until no pipe is left (all ended), at most {@code timeout}; true when none is left.
+     *
+     * @param timeout how long to wait at most
+     * @return true when no pipe is left, false when some still were at the end of {@code timeout}
+     * @throws InterruptedException when the thread is interrupted while it waits
+     */
     public boolean awaitEmpty(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (open) {
@@ -356,18 +433,31 @@ public final class PipeRegistry implements AutoCloseable {
         return true;
     }
 
-    /** The state of pipe {@code key}, or null when there is none. */
+    /**
+     * The state of pipe {@code key}, or null when there is none.
+     *
+     * @param key the pipe
+     * @return its state now, or null when the registry holds no such pipe
+     */
     public PipeState state(PipeKey key) {
         Pipe pipe = pipes.get(key);
         return pipe == null ? null : pipe.state();
     }
 
-    /** The clock and timers the pipes run on; an adapter's own short timers may use them too. */
+    /**
+     * The clock and timers the pipes run on; an adapter's own short timers may use them too.
+     *
+     * @return the scheduler the registry was made with
+     */
     public Scheduler scheduler() {
         return scheduler;
     }
 
-    /** The number of pipes waiting or streaming. */
+    /**
+     * The number of pipes waiting or streaming.
+     *
+     * @return the number of pipes the registry holds now
+     */
     public int size() {
         return pipes.size();
     }

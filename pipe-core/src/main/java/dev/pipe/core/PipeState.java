@@ -30,7 +30,11 @@ public enum PipeState {
     /** Reached when the last waiting party leaves before the pipe is established. */
     ABANDONED;
 
-    /** True for the states a pipe never leaves. */
+    /**
+     * True for the states a pipe never leaves.
+     *
+     * @return true for {@code COMPLETED}, {@code FAILED}, {@code EXPIRED} and {@code ABANDONED}
+     */
     public boolean isTerminal() {
         return this != WAITING && this != STREAMING;
     }

@@ -12,7 +12,11 @@ import java.util.Locale;
  */
 public sealed interface Progress {
 
-    /** The line for the sender's terminal. */
+    /**
+     * The line for the sender's terminal.
+     *
+     * @return one line, without the {@code [INFO]} prefix or a line end
+     */
     String message();
 
     /** The sender arrived and waits for {@code receivers} receivers. */

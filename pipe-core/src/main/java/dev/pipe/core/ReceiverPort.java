@@ -11,7 +11,11 @@ import java.nio.ByteBuffer;
  */
 public interface ReceiverPort {
 
-    /** The pipe is established; {@code info} is what the sender said about its stream. */
+    /**
+     * The pipe is established; {@code info} is what the sender said about its stream.
+     *
+     * @param info the sender's length and metadata, to forward to the client as the adapter sees fit
+     */
     void begin(TransferInfo info);
 
     /**
@@ -19,16 +23,25 @@ public interface ReceiverPort {
      *
      * <p>{@code chunk} is a view of a buffer that the sender's adapter owns and every receiver shares. Treat it as
      * read-only, and do not keep it after completing {@code done}: the bytes change when the sender reads again.
+     *
+     * @param chunk the bytes to write, shared and read-only
+     * @param done  to complete exactly once, when the bytes are written or the write failed
      */
     void write(ByteBuffer chunk, Completion done);
 
-    /** The stream ended and every byte was written: end the response normally, then complete {@code done}. */
+    /**
+     * The stream ended and every byte was written: end the response normally, then complete {@code done}.
+     *
+     * @param done to complete exactly once, when the response is ended or ending it failed
+     */
     void complete(Completion done);
 
     /**
      * The transfer failed or this receiver is dropped. Before {@link #begin}: answer with an error that says
      * {@code reason}. After it: cut the response off so that the client can tell it is incomplete. A write still
      * outstanding must still be completed (failed, usually) so that the chunk can be released.
+     *
+     * @param reason why; its message is written for the person receiving
      */
     void abort(PipeException reason);
 }

@@ -12,9 +12,19 @@ import java.time.Duration;
  */
 public interface Scheduler {
 
-    /** A monotonic time in nanoseconds, as {@link System#nanoTime()}: only differences mean anything. */
+    /**
+     * A monotonic time in nanoseconds, as {@link System#nanoTime()}: only differences mean anything.
+     *
+     * @return the current time, in nanoseconds from an arbitrary origin
+     */
     long nanoTime();
 
-    /** Runs {@code task} once, after {@code delay}. */
+    /**
+     * Runs {@code task} once, after {@code delay}.
+     *
+     * @param task  what to run; it must not block
+     * @param delay how long from now; zero or less runs it as soon as possible
+     * @return the handle that calls the task off
+     */
     Cancellable schedule(Runnable task, Duration delay);
 }

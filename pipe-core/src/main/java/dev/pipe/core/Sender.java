@@ -13,6 +13,8 @@ public interface Sender {
      * must not touch it until the core completes {@code release}, which it does exactly once, after every receiver
      * has written it or gone.
      *
+     * @param chunk   the bytes between its position and limit; lent to the core until {@code release} completes
+     * @param release completed by the core exactly once, when the adapter may use the buffer again
      * @throws IllegalStateException when there was no demand (a bug in the adapter)
      */
     void onChunk(ByteBuffer chunk, Completion release);
@@ -26,9 +28,15 @@ public interface Sender {
      * For a transport that notices a departed client only when it writes to it: an adapter that has stopped reading a
      * waiting sender's body (it holds as much as it may) learns from the next line's write that the client left, and
      * the pipe's path is free again.
+     *
+     * @param every the longest time between two lines while the pipe waits
      */
     void keepAlive(Duration every);
 
-    /** The sender went away or its stream broke, at any time. Calls after the first do nothing. */
+    /**
+     * The sender went away or its stream broke, at any time. Calls after the first do nothing.
+     *
+     * @param cause why, as the adapter saw it (a closed connection, a failed read)
+     */
     void onError(Throwable cause);
 }

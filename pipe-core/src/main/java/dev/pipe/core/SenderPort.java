@@ -10,7 +10,11 @@ package dev.pipe.core;
  */
 public interface SenderPort {
 
-    /** Something happened that the person sending should see: one line of progress. */
+    /**
+     * Something happened that the person sending should see: one line of progress.
+     *
+     * @param progress the event; {@link Progress#message()} is its line
+     */
     void report(Progress progress);
 
     /**
@@ -27,6 +31,8 @@ public interface SenderPort {
      * The transfer failed, never started, or ended without reaching every receiver it was for
      * ({@link PipeException.Reason#RECEIVERS_LOST}); nothing more will be asked. Say why, then end the exchange so
      * that the client sees a failure, not a clean end.
+     *
+     * @param failure why; its message is written for the person sending
      */
     void failed(PipeException failure);
 }

@@ -25,12 +25,22 @@ public final class SlowReceiverPolicy {
         this.dropAfter = dropAfter;
     }
 
-    /** The slowest receiver governs. */
+    /**
+     * The slowest receiver governs.
+     *
+     * @return the policy that never drops a receiver
+     */
     public static SlowReceiverPolicy block() {
         return BLOCK;
     }
 
-    /** A receiver stalled for {@code limit} while others wait is dropped. */
+    /**
+     * A receiver stalled for {@code limit} while others wait is dropped.
+     *
+     * @param limit how long a receiver may hold up the others; positive, at most 365 days
+     * @return the policy that drops such a receiver
+     * @throws IllegalArgumentException when {@code limit} is out of range
+     */
     public static SlowReceiverPolicy dropAfter(Duration limit) {
         Objects.requireNonNull(limit, "limit");
         if (limit.isNegative() || limit.isZero() || limit.compareTo(Durations.MAX) > 0) {
@@ -42,6 +52,8 @@ public final class SlowReceiverPolicy {
     /**
      * Reads {@code block} or {@code drop-after=<duration>}, with durations as {@link Durations#parse} reads them.
      *
+     * @param text the policy as {@link #toString()} writes it; leading and trailing spaces are ignored
+     * @return the policy
      * @throws IllegalArgumentException with the bad text, for anything else
      */
     public static SlowReceiverPolicy parse(String text) {
@@ -56,12 +68,20 @@ public final class SlowReceiverPolicy {
         throw new IllegalArgumentException("slow-receiver policy must be 'block' or 'drop-after=<duration>': " + text);
     }
 
-    /** True when the slowest receiver governs. */
+    /**
+     * True when the slowest receiver governs.
+     *
+     * @return true for {@link #block()}, false for {@link #dropAfter(Duration)}
+     */
     public boolean isBlock() {
         return dropAfter == null;
     }
 
-    /** The limit of {@link #dropAfter(Duration)}; {@code null} for {@link #block()}. */
+    /**
+     * The limit of {@link #dropAfter(Duration)}; {@code null} for {@link #block()}.
+     *
+     * @return how long a receiver may hold up the others, or null when it may for ever
+     */
     public Duration dropAfter() {
         return dropAfter;
     }

@@ -29,6 +29,10 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     private final ExecutorService workers;
 
+    /**
+     * A scheduler with one timer thread and a pool of as many workers as processors (at least 2); threads start as
+     * they are needed. Close it to stop them.
+     */
     public SystemScheduler() {
         executor = new ScheduledThreadPoolExecutor(1, daemon("pipe-timer"));
         // cancelled timers (most of them: a join window that was met) must not pile up in the queue

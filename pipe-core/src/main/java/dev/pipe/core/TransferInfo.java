@@ -16,6 +16,13 @@ public record TransferInfo(long contentLength, Map<String, List<String>> metadat
     /** Nothing known. */
     public static final TransferInfo UNKNOWN = new TransferInfo(-1, Map.of());
 
+    /**
+     * Checks the length and keeps an unmodifiable copy of the metadata.
+     *
+     * @param contentLength at least {@code -1} (not announced)
+     * @param metadata      not null; copied
+     * @throws IllegalArgumentException when {@code contentLength} is less than {@code -1}
+     */
     public TransferInfo {
         if (contentLength < -1) {
             throw new IllegalArgumentException("contentLength < -1: " + contentLength);

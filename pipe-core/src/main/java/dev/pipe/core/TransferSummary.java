@@ -48,7 +48,11 @@ public record TransferSummary(PipeKey key, int receivers, Outcome outcome, PipeS
             this.tag = tag;
         }
 
-        /** The outcome as a metric tag or a log word: {@code completed}, {@code sender-aborted}, ... */
+        /**
+         * The outcome as a metric tag or a log word: {@code completed}, {@code sender-aborted}, ...
+         *
+         * @return the tag: lower case, with words joined by {@code -}
+         */
         public String tag() {
             return tag;
         }

@@ -33,6 +33,8 @@ public class PipeConnectionFactory extends HttpConnectionFactory {
      * A factory over {@code configuration}, which it sets to keep request header values as the client wrote them
      * ({@link HttpConfiguration#setHeaderCacheCaseSensitive}): Jetty's header cache otherwise hands a forwarded
      * {@code Content-Type: application/json; charset=UTF-8} on as {@code charset=utf-8}.
+     *
+     * @param configuration the connector's HTTP settings; changed as said above
      */
     public PipeConnectionFactory(HttpConfiguration configuration) {
         super(configuration);

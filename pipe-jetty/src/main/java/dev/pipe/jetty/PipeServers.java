@@ -33,6 +33,12 @@ public final class PipeServers {
     /**
      * Mounts {@code servlet} at {@code pathPrefix} ({@code "/api/v1/pipe"}, or {@code "/"} for the root) of
      * {@code context}: {@code <prefix>/replay} is then the pipe {@code replay}.
+     *
+     * @param context    the application's context
+     * @param pathPrefix where to mount it, as {@link PipeMapping#normalizePrefix} accepts it
+     * @param servlet    the servlet to mount
+     * @return the servlet's holder, named {@code pipe}, with async support on
+     * @throws IllegalArgumentException when the prefix is not accepted
      */
     public static ServletHolder mount(ServletContextHandler context, String pathPrefix, PipeServlet servlet) {
         Objects.requireNonNull(context, "context");
@@ -43,17 +49,35 @@ public final class PipeServers {
         return holder;
     }
 
-    /** The servlet path spec for a prefix ({@link PipeMapping#pathSpec}). */
+    /**
+     * The servlet path spec for a prefix ({@link PipeMapping#pathSpec}).
+     *
+     * @param pathPrefix where the servlet is mounted, such as {@code /api/v1/pipe}
+     * @return the path spec, such as {@code /api/v1/pipe/*}
+     */
     public static String pathSpec(String pathPrefix) {
         return PipeMapping.pathSpec(pathPrefix);
     }
 
-    /** A prefix without its trailing slash ({@link PipeMapping#normalizePrefix}). */
+    /**
+     * A prefix without its trailing slash ({@link PipeMapping#normalizePrefix}).
+     *
+     * @param pathPrefix where the servlet is mounted, such as {@code /api/v1/pipe/}
+     * @return the prefix without its trailing slashes; {@code ""} for {@code /}
+     */
     public static String normalizePrefix(String pathPrefix) {
         return PipeMapping.normalizePrefix(pathPrefix);
     }
 
-    /** A server listening on {@code host:port} (port 0: any free port) with {@code servlet} at {@code pathPrefix}. */
+    /**
+     * A server listening on {@code host:port} (port 0: any free port) with {@code servlet} at {@code pathPrefix}.
+     *
+     * @param host       the address to listen on, such as {@code 127.0.0.1}; null for every address
+     * @param port       the port to listen on; 0 for any free port ({@link #port(Server)} tells which, once started)
+     * @param pathPrefix where to mount the servlet, such as {@code /api/v1/pipe}, or {@code /} for the root
+     * @param servlet    the servlet to mount
+     * @return the server, not started; HTTP/1.x and h2c, with {@link PlainErrorHandler} and a 5 s stop timeout
+     */
     public static Server server(String host, int port, String pathPrefix, PipeServlet servlet) {
         Server server = new Server(threadPool());
         server.addConnector(connector(server, host, port, false));
@@ -73,8 +97,12 @@ public final class PipeServers {
      * {@value #CONNECTION_IDLE_MS} ms closed (a pipe lifts this for its own exchanges, whose timeouts are the pipe's),
      * a listen backlog of {@value #ACCEPT_QUEUE}, and no {@code Server} header.
      *
+     * @param server         the server the connector is for
+     * @param host           the address to listen on; null for every address
+     * @param port           the port to listen on; 0 for any free port
      * @param trustForwarded take the client's address from {@code Forwarded} / {@code X-Forwarded-For}: only when
      *                       every request comes through a reverse proxy that sets them (docs/SECURITY.md)
+     * @return the connector, with HTTP/1.x and h2c, not yet added to {@code server}
      */
     public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded) {
         return connector(server, host, port, trustForwarded, true);
@@ -84,6 +112,14 @@ public final class PipeServers {
      * As {@link #connector(Server, String, int, boolean)}, with HTTP/2 in clear text beside HTTP/1.x on the same port
      * when {@code http2} (Jetty's {@code HTTP2CServerConnectionFactory}: a client with prior knowledge, or one that
      * asks to upgrade with {@code Upgrade: h2c}), or HTTP/1.x alone.
+     *
+     * @param server         the server the connector is for
+     * @param host           the address to listen on; null for every address
+     * @param port           the port to listen on; 0 for any free port
+     * @param trustForwarded take the client's address from the forwarding headers; see
+     *                       {@link #connector(Server, String, int, boolean)}
+     * @param http2          true for h2c beside HTTP/1.x, false for HTTP/1.x alone
+     * @return the connector, not yet added to {@code server}
      */
     public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded,
                                             boolean http2) {
@@ -99,6 +135,15 @@ public final class PipeServers {
     /**
      * As {@link #connector(Server, String, int, boolean, boolean)}, serving HTTPS with {@code certificate}: HTTP/2
      * (when {@code http2}) and HTTP/1.1 chosen by ALPN, HTTP/1.1 for a client that offers neither.
+     *
+     * @param server         the server the connector is for
+     * @param host           the address to listen on; null for every address
+     * @param port           the port to listen on; 0 for any free port
+     * @param trustForwarded take the client's address from the forwarding headers; see
+     *                       {@link #connector(Server, String, int, boolean)}
+     * @param http2          true to offer HTTP/2 beside HTTP/1.1, false for HTTP/1.1 alone
+     * @param certificate    the server's certificate and key
+     * @return the connector, not yet added to {@code server}
      */
     public static ServerConnector connector(Server server, String host, int port, boolean trustForwarded,
                                             boolean http2, TlsCertificate certificate) {
@@ -144,6 +189,8 @@ public final class PipeServers {
      * so a few per core keep every core busy; Jetty's default bound (200) only let the pool grow with every burst of
      * connections (10,000 waiting receivers arriving at once took it from 28 to 224 threads and 5 kB more resident
      * memory per connection), with no gain in throughput, latency or skew (docs/BENCHMARKS.md).
+     *
+     * @return a new pool named {@code pipe}, not started
      */
     public static QueuedThreadPool threadPool() {
         QueuedThreadPool pool = new QueuedThreadPool(maxThreads(), Math.min(8, maxThreads()));
@@ -151,7 +198,11 @@ public final class PipeServers {
         return pool;
     }
 
-    /** 32, or 8 per core on a machine with more than four. */
+    /**
+     * 32, or 8 per core on a machine with more than four.
+     *
+     * @return the most threads of a {@link #threadPool()}
+     */
     public static int maxThreads() {
         return Math.max(32, 8 * Runtime.getRuntime().availableProcessors());
     }
@@ -169,7 +220,12 @@ public final class PipeServers {
      */
     public static final int ACCEPT_QUEUE = 1024;
 
-    /** The port a started server listens on. */
+    /**
+     * The port a started server listens on.
+     *
+     * @param server a started server, such as one from {@link #server}
+     * @return the local port of its first connector
+     */
     public static int port(Server server) {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }

@@ -24,6 +24,7 @@ public class PlainErrorHandler extends ErrorHandler {
 
     private static final int MAX_REASON = 200;
 
+    /** A handler that shows neither stack traces nor causes. */
     public PlainErrorHandler() {
         setShowStacks(false);
         setShowCauses(false);

@@ -51,6 +51,10 @@ public final class TlsCertificate {
     /**
      * The certificate chain and private key of two PEM files ({@code fullchain.pem}, {@code privkey.pem}).
      *
+     * @param chain the certificate chain, the server's own certificate first
+     * @param key   the private key of the server's certificate, not encrypted
+     * @return the certificate, read once; {@link #watch} re-reads it
+     * @throws IOException              when a file cannot be read
      * @throws GeneralSecurityException with one line to act on when they cannot be used (no certificate, no or an
      *                                  encrypted key, a key that is not the certificate's)
      */
@@ -59,18 +63,35 @@ public final class TlsCertificate {
                 null);
     }
 
-    /** The key entry of a PKCS#12 keystore, whose password and key password are {@code password}. */
+    /**
+     * The key entry of a PKCS#12 keystore, whose password and key password are {@code password}.
+     *
+     * @param keystore the keystore file
+     * @param password its password, also its key's; copied, so the caller may clear its own array
+     * @return the certificate, read once; {@link #watch} re-reads it
+     * @throws IOException              when the file cannot be read, or is not a keystore this password opens
+     * @throws GeneralSecurityException when the keystore cannot be loaded
+     */
     public static TlsCertificate pkcs12(Path keystore, char[] password) throws IOException, GeneralSecurityException {
         return new TlsCertificate(List.of(Objects.requireNonNull(keystore, "keystore")),
                 Objects.requireNonNull(password, "password").clone());
     }
 
-    /** Jetty's TLS context over this certificate, for an {@code SslConnectionFactory}. */
+    /**
+     * Jetty's TLS context over this certificate, for an {@code SslConnectionFactory}.
+     *
+     * @return the same factory at every call; a reload swaps the certificate inside it
+     */
     public SslContextFactory.Server sslContextFactory() {
         return factory;
     }
 
-    /** Checks the files every {@code every} from now on, and re-reads them when they have changed. */
+    /**
+     * Checks the files every {@code every} from now on, and re-reads them when they have changed.
+     *
+     * @param scheduler the scheduler whose timers run the checks, until it stops
+     * @param every     the time between two checks; a change is taken at the second check that sees it
+     */
     public void watch(Scheduler scheduler, Duration every) {
         SettledChange.every(scheduler, every, this::reloadIfChanged);
     }
@@ -78,6 +99,8 @@ public final class TlsCertificate {
     /**
      * Re-reads the files if their content changed since the last call and has not changed since (so that a key and
      * its certificate written one after the other are taken together); true when a new certificate now serves.
+     *
+     * @return true when the files were re-read and their certificate now serves new connections
      */
     public boolean reloadIfChanged() {
         byte[][] contents;

@@ -55,7 +55,11 @@ public final class PipeMetrics implements MeterBinder, AutoCloseable {
     private final PipeRegistry pipes;
     private final Map<MeterRegistry, Cancellable> attached = new ConcurrentHashMap<>();
 
-    /** The meters of {@code pipes}, once bound. */
+    /**
+     * The meters of {@code pipes}, once bound.
+     *
+     * @param pipes the registry to watch; nothing is attached to it before {@link #bindTo}
+     */
     public PipeMetrics(PipeRegistry pipes) {
         this.pipes = Objects.requireNonNull(pipes, "pipes");
     }

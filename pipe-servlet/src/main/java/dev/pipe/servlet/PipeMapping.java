@@ -11,7 +11,14 @@ public final class PipeMapping {
     private PipeMapping() {
     }
 
-    /** The servlet path spec for a prefix: {@code /api/v1/pipe} gives {@code /api/v1/pipe/*}, {@code /} gives {@code /*}. */
+    /**
+     * The servlet path spec for a prefix: {@code /api/v1/pipe} gives {@code /api/v1/pipe/*}, {@code /} gives
+     * {@code /*}.
+     *
+     * @param pathPrefix where the servlet is mounted; as {@link #normalizePrefix} accepts it
+     * @return the path spec to map the servlet with
+     * @throws IllegalArgumentException when {@link #normalizePrefix} does not accept the prefix
+     */
     public static String pathSpec(String pathPrefix) {
         return normalizePrefix(pathPrefix) + "/*";
     }
@@ -19,6 +26,9 @@ public final class PipeMapping {
     /**
      * A prefix without its trailing slash ({@code ""} for the root).
      *
+     * @param pathPrefix where the servlet is mounted: starts with {@code /} and holds no {@code *}, {@code ?},
+     *                   {@code #} or {@code //}; trailing slashes are dropped
+     * @return the prefix without its trailing slashes; {@code ""} for {@code /}
      * @throws IllegalArgumentException when it does not start with {@code /} or holds characters a path spec cannot
      */
     public static String normalizePrefix(String pathPrefix) {

@@ -66,12 +66,21 @@ public class PipeServlet extends HttpServlet {
         this(PipeConfig.defaults());
     }
 
-    /** A servlet with its own registry; its timer thread stops when the servlet is destroyed. */
+    /**
+     * A servlet with its own registry; its timer thread stops when the servlet is destroyed.
+     *
+     * @param config the settings of the servlet's pipes
+     */
     public PipeServlet(PipeConfig config) {
         this(config, AccessPolicy.OPEN);
     }
 
-    /** A servlet with its own registry, which asks {@code access} who may send and receive. */
+    /**
+     * A servlet with its own registry, which asks {@code access} who may send and receive.
+     *
+     * @param config the settings of the servlet's pipes
+     * @param access who may send and receive on which pipe; {@link AccessPolicy#OPEN} for everyone
+     */
     public PipeServlet(PipeConfig config, AccessPolicy access) {
         this.ownScheduler = new SystemScheduler();
         this.registry = new PipeRegistry(config, ownScheduler);
@@ -79,12 +88,21 @@ public class PipeServlet extends HttpServlet {
         this.gate = new Gate(Objects.requireNonNull(access, "access"));
     }
 
-    /** A servlet over a registry that the caller owns and closes (several servlets may share one). */
+    /**
+     * A servlet over a registry that the caller owns and closes (several servlets may share one).
+     *
+     * @param registry the pipes to serve, with their settings
+     */
     public PipeServlet(PipeRegistry registry) {
         this(registry, AccessPolicy.OPEN);
     }
 
-    /** A servlet over a registry that the caller owns and closes, which asks {@code access} who may do what. */
+    /**
+     * A servlet over a registry that the caller owns and closes, which asks {@code access} who may do what.
+     *
+     * @param registry the pipes to serve, with their settings
+     * @param access   who may send and receive on which pipe; {@link AccessPolicy#OPEN} for everyone
+     */
     public PipeServlet(PipeRegistry registry, AccessPolicy access) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ownScheduler = null;
@@ -97,7 +115,11 @@ public class PipeServlet extends HttpServlet {
         return chunks;
     }
 
-    /** The registry behind this servlet. */
+    /**
+     * The registry behind this servlet.
+     *
+     * @return its own registry, or the one it was given
+     */
     public PipeRegistry registry() {
         return registry;
     }
@@ -329,7 +351,10 @@ public class PipeServlet extends HttpServlet {
      * that their receivers see an error rather than a clean end. Blocks the calling thread (a shutdown hook's, never a
      * request's) for at most {@code grace}. The registry is closed afterwards, even one the caller gave.
      *
+     * @param grace how long streaming pipes may take to finish
      * @return true when every streaming pipe finished within the grace period
+     * @throws InterruptedException when the calling thread is interrupted while it waits; the registry is then
+     *                              draining but not closed
      */
     public boolean shutdown(Duration grace) throws InterruptedException {
         registry.drain();

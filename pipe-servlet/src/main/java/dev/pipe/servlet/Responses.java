@@ -45,7 +45,12 @@ public final class Responses {
         return "[ERROR] " + message;
     }
 
-    /** The body of an error: one {@code [ERROR]} line. */
+    /**
+     * The body of an error: one {@code [ERROR]} line.
+     *
+     * @param message the line's text, for the person at the other end, without the prefix
+     * @return the line in UTF-8, with a line feed at the end
+     */
     public static byte[] errorBody(String message) {
         return (errorLine(message) + "\n").getBytes(StandardCharsets.UTF_8);
     }

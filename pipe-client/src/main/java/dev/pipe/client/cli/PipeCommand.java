@@ -78,6 +78,12 @@ public final class PipeCommand {
         this.clock = clock;
     }
 
+    /**
+     * Runs the command of {@code args} and exits the JVM with its status: 0 when the transfer reached every receiver
+     * (or every byte came), 1 when it did not or the server refused, 2 for bad usage.
+     *
+     * @param args the command and its arguments, such as {@code send URL FILE --n 2}; {@code --help} lists them
+     */
     public static void main(String[] args) {
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         int status = new PipeCommand(System.getenv(), System.in, System.out, err, Clock.SYSTEM).run(args);

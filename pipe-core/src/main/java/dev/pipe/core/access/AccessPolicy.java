@@ -26,18 +26,31 @@ public interface AccessPolicy {
      * {@code /metrics} and {@code /status}, which name no pipe: the key is then null).
      */
     enum Role {
-        SEND, RECEIVE, METRICS
+        /** Send the stream into the pipe. */
+        SEND,
+        /** Receive the stream from the pipe. */
+        RECEIVE,
+        /** Read the server's figures; the key is null. */
+        METRICS
     }
 
     /** The answer: in HTTP terms, go on, 401 (with a challenge) or 403. */
     enum Decision {
-        ALLOW, UNAUTHENTICATED, DENY
+        /** The party may join. */
+        ALLOW,
+        /** The party brought no usable credentials: 401, with a challenge. */
+        UNAUTHENTICATED,
+        /** The party's credentials do not allow it: 403. */
+        DENY
     }
 
     /**
      * May a party with {@code credentials} take {@code role} on pipe {@code key}?
      *
+     * @param role        what the party asks to be
+     * @param key         the pipe; null for {@link Role#METRICS}
      * @param credentials what the adapter found in the request; never null, its parts may be
+     * @return whether the party may go on, and if not, whether it should authenticate or is refused
      */
     Decision check(Role role, PipeKey key, Credentials credentials);
 

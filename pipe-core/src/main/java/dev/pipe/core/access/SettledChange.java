@@ -19,7 +19,11 @@ public final class SettledChange {
     private volatile byte[] taken;   // the digest of the content in force, or null once it could not be read
     private volatile byte[] seen;    // a changed content's digest, seen once: taken if the next check sees it again
 
-    /** Starts from {@code contents}, the content in force. */
+    /**
+     * Starts from {@code contents}, the content in force.
+     *
+     * @param contents the content of each watched file, in a fixed order
+     */
     public SettledChange(byte[]... contents) {
         this.taken = digest(contents);
     }
@@ -27,6 +31,10 @@ public final class SettledChange {
     /**
      * True when {@code contents} is a settled change, which is then the content in force: the caller takes it (and
      * keeps what it had when it cannot use it; it is not offered again until the files change once more).
+     *
+     * @param contents the content of each watched file as read now, in the same order as at construction
+     * @return true when the caller should take {@code contents}; false when it is the content in force, or a change
+     *         not yet seen at two checks in a row
      */
     public boolean settled(byte[]... contents) {
         byte[] digest = digest(contents);
@@ -48,6 +56,8 @@ public final class SettledChange {
     /**
      * The files could not be read: whatever they hold when they can be read again is a change. True the first time
      * (for the caller to say so once).
+     *
+     * @return true when a content was in force until now, so for the first call after the files became unreadable
      */
     public boolean unreadable() {
         boolean first = taken != null;
@@ -55,7 +65,13 @@ public final class SettledChange {
         return first;
     }
 
-    /** Runs {@code check} every {@code every} on {@code scheduler}, until the scheduler stops. */
+    /**
+     * Runs {@code check} every {@code every} on {@code scheduler}, until the scheduler stops.
+     *
+     * @param scheduler the scheduler whose timers run the checks
+     * @param every     the time between the end of one check and the start of the next
+     * @param check     the check; one that throws is run again all the same
+     */
     public static void every(Scheduler scheduler, Duration every, Runnable check) {
         scheduler.schedule(() -> {
             try {

@@ -61,6 +61,8 @@ public final class TokenFile implements AccessPolicy {
     /**
      * Reads {@code file}.
      *
+     * @param file the token file, in UTF-8
+     * @return the policy with the file's rules; {@link #watch} keeps them up to date
      * @throws IOException when it cannot be read
      * @throws IllegalArgumentException when a line is not a rule; the message names the line, never its token
      */
@@ -70,7 +72,11 @@ public final class TokenFile implements AccessPolicy {
         return new TokenFile(file, parse(lines(content)), content);
     }
 
-    /** The number of rules in force. */
+    /**
+     * The number of rules in force.
+     *
+     * @return the number of rules read from the file last taken; 0 when it had none
+     */
     public int size() {
         return rules.size();
     }
@@ -101,6 +107,8 @@ public final class TokenFile implements AccessPolicy {
      * Re-reads the file if its content changed since it was last read and is the same as at the check before this
      * one; true when the rules changed. A file that cannot be read or parsed leaves the rules as they were (logged
      * once per change).
+     *
+     * @return true when the file was re-read and its rules are now in force
      */
     public boolean reloadIfChanged() {
         byte[] content;
@@ -127,7 +135,12 @@ public final class TokenFile implements AccessPolicy {
         }
     }
 
-    /** Checks the file for changes every {@code every}, on {@code scheduler}, until {@code scheduler} stops. */
+    /**
+     * Checks the file for changes every {@code every}, on {@code scheduler}, until {@code scheduler} stops.
+     *
+     * @param scheduler the scheduler whose timers run the checks
+     * @param every     the time between two checks; a change is taken at the second check that sees it
+     */
     public void watch(Scheduler scheduler, Duration every) {
         SettledChange.every(scheduler, every, this::reloadIfChanged);
     }

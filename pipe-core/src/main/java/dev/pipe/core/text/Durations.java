@@ -19,6 +19,9 @@ public final class Durations {
     /**
      * Reads one number and one unit, e.g. {@code 5m}.
      *
+     * @param text a whole number and a unit ({@code ms}, {@code s}, {@code m}, {@code h} or {@code d}); leading and
+     *             trailing spaces are ignored
+     * @return the duration, at most {@link #MAX}
      * @throws IllegalArgumentException with the bad text, for anything else
      */
     public static Duration parse(String text) {
@@ -44,7 +47,12 @@ public final class Durations {
         return duration;
     }
 
-    /** The shortest exact text that {@link #parse} reads back as {@code duration}. */
+    /**
+     * The shortest exact text that {@link #parse} reads back as {@code duration}.
+     *
+     * @param duration the duration; parts finer than a millisecond are dropped
+     * @return the text, e.g. {@code 5m} or {@code 300ms}
+     */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
         if (millis % 86_400_000 == 0 && millis > 0) {

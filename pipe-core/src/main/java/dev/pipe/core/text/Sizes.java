@@ -10,6 +10,13 @@ public final class Sizes {
     private Sizes() {
     }
 
+    /**
+     * A byte count: under 1000, a whole number of {@code B}; from 1000, one decimal in the largest of {@code KB},
+     * {@code MB}, {@code GB} and {@code TB} that keeps the number at 1 or more.
+     *
+     * @param bytes a number of bytes (or of bytes per second)
+     * @return the text, e.g. {@code 512 B} or {@code 1.2 MB}
+     */
     public static String format(double bytes) {
         if (bytes < 1000) {
             return Math.round(bytes) + " B";

@@ -27,6 +27,12 @@ public final class PipeServers {
     /**
      * Mounts {@code servlet} at {@code pathPrefix} ({@code "/api/v1/pipe"}, or {@code "/"} for the root) of
      * {@code context}, with async support on: {@code <prefix>/replay} is then the pipe {@code replay}.
+     *
+     * @param context    the application's context
+     * @param pathPrefix where to mount it, as {@link PipeMapping#normalizePrefix} accepts it
+     * @param servlet    the servlet to mount
+     * @return the servlet's holder, named {@code pipe}
+     * @throws IllegalArgumentException when the prefix is not accepted
      */
     public static ServletHolder mount(ServletContextHandler context, String pathPrefix, PipeServlet servlet) {
         Objects.requireNonNull(context, "context");
