@@ -6,16 +6,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * One sender's exchange over HTTP/1.1 on a socket of its own: the request body is written by a thread of its own
@@ -26,7 +24,7 @@ import javax.net.ssl.SSLSocket;
  */
 final class HttpSend {
 
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = Http1.BUFFER;
 
     private final URI uri;
     private final String token;
@@ -42,10 +40,9 @@ final class HttpSend {
 
     /** Sends {@code upload}, telling {@code events} each progress line; returns how it ended. */
     SendResult send(Upload upload, Consumer<SendEvent> events) throws IOException {
-        try (Socket socket = connect()) {
-            OutputStream out = socket.getOutputStream();
-            long length = upload.length();
-            out.write(head(upload, length).getBytes(StandardCharsets.ISO_8859_1));
+        long length = upload.length();
+        try (Socket socket = Http1.connect(uri, tls, connectTimeout)) {
+            socket.getOutputStream().write(head(upload, length));
             BodyWriter writer = new BodyWriter(upload, socket, length < 0);
             Thread thread = new Thread(writer, "pipe-send-body");
             thread.setDaemon(true);
@@ -64,94 +61,32 @@ final class HttpSend {
         }
     }
 
-    private Socket connect() throws IOException {
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
-        int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-        Socket plain = new Socket();
-        plain.connect(new InetSocketAddress(uri.getHost(), port), (int) Math.min(Integer.MAX_VALUE,
-                connectTimeout.toMillis()));
-        if (!https) {
-            return plain;
-        }
-        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, uri.getHost(), port, true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setApplicationProtocols(new String[] {"http/1.1"});
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
-    }
-
-    private String head(Upload upload, long length) {
-        StringBuilder head = new StringBuilder(256);
-        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        head.append("PUT ").append(target).append(" HTTP/1.1\r\n");
-        head.append("Host: ").append(uri.getHost());
-        if (uri.getPort() > 0) {
-            head.append(':').append(uri.getPort());
-        }
-        head.append("\r\nUser-Agent: pipe-client\r\nConnection: close\r\n");
-        if (token != null) {
-            head.append("Authorization: Bearer ").append(token).append("\r\n");
-        }
+    private byte[] head(Upload upload, long length) {
+        List<String> headers = new ArrayList<>(3);
         if (upload.contentType() != null) {
-            head.append("Content-Type: ").append(upload.contentType()).append("\r\n");
+            headers.add("Content-Type: " + upload.contentType());
         }
         if (upload.fileName() != null) {
-            head.append("Content-Disposition: attachment; filename=\"")
-                    .append(upload.fileName().replaceAll("[\"\\\\\\r\\n]", "_")).append("\"\r\n");
+            headers.add("Content-Disposition: attachment; filename=\""
+                    + upload.fileName().replaceAll("[\"\\\\\r\n]", "_") + "\"");
         }
-        head.append(length >= 0 ? "Content-Length: " + length : "Transfer-Encoding: chunked").append("\r\n\r\n");
-        return head.toString();
+        headers.add(length >= 0 ? "Content-Length: " + length : "Transfer-Encoding: chunked");
+        return Http1.requestHead("PUT", uri, token, headers);
     }
 
     private static SendResult read(InputStream in, Consumer<SendEvent> events, BodyWriter writer) throws IOException {
-        String statusLine = line(in);
-        if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
-            throw new PipeClientException(0, "The server did not answer with HTTP/1.x: " + statusLine);
-        }
-        int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
-        boolean chunked = false;
-        long length = -1;
-        for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
-            int colon = header.indexOf(':');
-            String name = colon < 0 ? header : header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = colon < 0 ? "" : header.substring(colon + 1).trim();
-            if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-                chunked = true;
-            } else if (name.equals("content-length")) {
-                length = Long.parseLong(value);
-            }
-        }
-        InputStream body = chunked ? new ChunkedInputStream(in) : new BoundedInputStream(in, length);
-        Lines lines = new Lines(status == 200 ? events : refusal -> { }); // a refusal's line is the exception's
-        boolean clean = lines.readAll(body);
-        if (status != 200) {
+        Http1.Head head = Http1.readHead(in);
+        Lines lines = new Lines(head.status() == 200 ? events : refusal -> { }); // a refusal's line is the exception's
+        boolean clean = lines.readAll(Http1.body(in, head, () -> { })); // the socket is closed by send
+        if (head.status() != 200) {
             String message = lines.lastError != null ? lines.lastError : lines.text().strip();
-            throw new PipeClientException(status, message.isEmpty() ? "(no message)" : message);
+            throw new PipeClientException(head.status(), message.isEmpty() ? "(no message)" : message);
         }
         if (!clean || lines.lastError != null) {
             throw new PipeClientException(0, lines.lastError != null ? lines.lastError
                     : "The server cut the transfer off before its end.");
         }
         return new SendResult(writer.written, lines.done);
-    }
-
-    /** A header line (ISO-8859-1, without CRLF), or null at the end of the stream. */
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        for (int b = in.read(); b >= 0; b = in.read()) {
-            if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
-            }
-            if (line.size() > 16 * 1024) {
-                throw new PipeClientException(0, "A response header line is over 16 KiB.");
-            }
-            line.write(b);
-        }
-        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void joinQuietly(Thread thread) {

@@ -1,19 +1,20 @@
 package dev.pipe.client;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -33,9 +34,11 @@ import javax.net.ssl.SSLContext;
  * }
  * }</pre>
  *
- * <p>Sending goes over HTTP/1.1 on a socket of the client's own, one thread per transfer writing the body while
- * the caller reads the progress: the JDK's {@code HttpClient} hands over a response only once the whole request
- * body is sent, so a sender would see none of its progress until the end. Receiving uses {@code HttpClient}.
+ * <p>Both sides speak HTTP/1.1 on a socket of the client's own. A sender has one thread writing the body while the
+ * caller reads the progress: the JDK's {@code HttpClient} (Java 17) hands over a response only once the whole
+ * request body is sent, so a sender would see none of its progress until the end. A receiver does not use it
+ * either: when a connection closes before any answer (a pipe whose sender left at once), it sends the {@code GET}
+ * again, and the receiver would join a new pipe and wait there, instead of hearing that its transfer failed.
  * Thread-safe: one client serves any number of transfers at once.
  */
 public final class PipeClient {
@@ -44,7 +47,6 @@ public final class PipeClient {
     private final String token;
     private final Duration connectTimeout;
     private final SSLContext tls;
-    private final HttpClient http;
 
     private PipeClient(Builder builder) {
         String text = builder.base.toString();
@@ -52,8 +54,6 @@ public final class PipeClient {
         this.token = builder.token;
         this.connectTimeout = builder.connectTimeout;
         this.tls = builder.tls;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .sslContext(tls).build();
     }
 
     /**
@@ -120,26 +120,23 @@ public final class PipeClient {
      * @throws PipeClientException when the server refused (its status and line), the join window ended (504), ...
      */
     public Received receive(String path, int n) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path, n)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<InputStream> response;
+        URI uri = uri(path, n);
+        Socket socket = Http1.connect(uri, tls, connectTimeout);
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the pipe", e);
-        }
-        if (response.statusCode() != 200) {
-            String text;
-            try (InputStream body = response.body()) {
-                text = new String(body.readNBytes(16 * 1024), StandardCharsets.UTF_8).strip();
+            socket.getOutputStream().write(Http1.requestHead("GET", uri, token, List.of()));
+            InputStream in = new BufferedInputStream(socket.getInputStream(), Http1.BUFFER);
+            Http1.Head head = Http1.readHead(in); // once the pipe is established, or refused
+            InputStream body = Http1.body(in, head, socket);
+            if (head.status() != 200) {
+                String text = new String(body.readNBytes(16 * 1024), StandardCharsets.UTF_8).strip();
+                String message = text.startsWith("[ERROR] ") ? text.substring("[ERROR] ".length()) : text;
+                throw new PipeClientException(head.status(), message.isEmpty() ? "(no message)" : message);
             }
-            String message = text.startsWith("[ERROR] ") ? text.substring("[ERROR] ".length()) : text;
-            throw new PipeClientException(response.statusCode(), message.isEmpty() ? "(no message)" : message);
+            return new Received(body, HttpHeaders.of(head.headers(), (name, value) -> true));
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
         }
-        return new Received(response.body(), response.headers());
     }
 
     /**

@@ -106,6 +106,43 @@ class PipeCommandTest {
     }
 
     @Test
+    void aReceiverWhoseStreamIsCutOffExitsOneAndSaysSo() throws Exception {
+        String url = server.pipes() + "/cut";
+        InputStream failing = new InputStream() {
+            private int left = 50_000;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (left == 0) {
+                    throw new java.io.IOException("the sender's disk is gone");
+                }
+                int n = Math.min(len, left);
+                left -= n;
+                return n;
+            }
+        };
+        CompletableFuture<Void> joined = new CompletableFuture<>();
+        server.servlet().registry().observe(new dev.pipe.core.PipeObserver() {
+            @Override
+            public void onJoin(dev.pipe.core.PipeKey key, Party party, int receivers, int expected) {
+                joined.complete(null);
+            }
+        });
+        CompletableFuture<Run> receiver = CompletableFuture.supplyAsync(() -> run("receive", url));
+        joined.get(30, TimeUnit.SECONDS); // the receiver waits: the sender's failure reaches it, not an empty pipe
+        Run sent = run(Map.of(), failing, "send", url, "-");
+        assertEquals(1, sent.status(), sent.err());
+        Run received = receiver.get(30, TimeUnit.SECONDS);
+        assertEquals(1, received.status(), received.err());
+        assertTrue(received.err().startsWith("pipe: the stream was cut off before its end"), received.err());
+    }
+
+    @Test
     void badUsageIsExitStatusTwoWithOneLine() {
         String url = server.pipes() + "/x";
         for (String[] args : new String[][] {{"send"}, {"receive", "not a url"}, {"receive", url, "--n", "0"},
