@@ -44,7 +44,7 @@ class MainTest {
                 "--max-waiting-per-client", "PIPE_MAX_WAITING_PER_CLIENT", "--token-file", "PIPE_TOKEN_FILE",
                 "--grace", "PIPE_GRACE", "--trust-forwarded", "PIPE_TRUST_FORWARDED", "--http2", "PIPE_HTTP2",
                 "--tls-cert", "PIPE_TLS_CERT", "--tls-key", "PIPE_TLS_KEY", "--tls-keystore", "PIPE_TLS_KEYSTORE",
-                "PIPE_TLS_PASSWORD", "--metrics", "PIPE_METRICS"}) {
+                "PIPE_TLS_PASSWORD", "--metrics", "PIPE_METRICS", "--version"}) {
             assertTrue(help.contains(flag), () -> flag + " missing from --help:\n" + help);
         }
     }

@@ -55,6 +55,9 @@ public final class PipeCommand {
                                     never on the command line, where other users can read it)
               --help, --version
 
+            On a terminal a status line shows who has joined, then the bytes, the rate and the receivers (for a
+            replay the log's clock and the lines sent); PIPE_PROGRESS=0 turns it off.
+
             Exit status: 0 when every receiver got every byte (send, replay) or every byte came (receive); 1 when
             the server refused, a receiver was lost, or the stream was cut off; 2 for bad usage.
             """;
@@ -69,13 +72,16 @@ public final class PipeCommand {
     private final OutputStream stdout;
     private final PrintStream stderr;
     private final Clock clock;
+    private final boolean live;   // keep a status line on standard error
 
-    PipeCommand(Map<String, String> env, InputStream stdin, OutputStream stdout, PrintStream stderr, Clock clock) {
+    PipeCommand(Map<String, String> env, InputStream stdin, OutputStream stdout, PrintStream stderr, Clock clock,
+                boolean live) {
         this.env = env;
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
         this.clock = clock;
+        this.live = live;
     }
 
     /**
@@ -86,7 +92,8 @@ public final class PipeCommand {
      */
     public static void main(String[] args) {
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        int status = new PipeCommand(System.getenv(), System.in, System.out, err, Clock.SYSTEM).run(args);
+        int status = new PipeCommand(System.getenv(), System.in, System.out, err, Clock.SYSTEM,
+                Terminal.interactive(System.getenv())).run(args);
         System.out.flush();
         System.exit(status);
     }
@@ -140,7 +147,7 @@ public final class PipeCommand {
         if (args.text("--content-type") != null) {
             upload = upload.contentType(args.text("--content-type"));
         }
-        return transfer(target, upload, new Terminal(stderr, clock, counted::count, null));
+        return transfer(target, upload, new Terminal(stderr, clock, counted::count, null, live));
     }
 
     private int replay(Arguments args) throws UsageException, IOException {
@@ -162,7 +169,7 @@ public final class PipeCommand {
         PacedInputStream paced = new PacedInputStream(Files.newInputStream(log), schedule, clock, args.rate("--rate"));
         Counting counted = new Counting(paced);
         Upload upload = Upload.of(counted).contentType("text/plain; charset=utf-8");
-        Terminal terminal = new Terminal(stderr, clock, counted::count, paced);
+        Terminal terminal = new Terminal(stderr, clock, counted::count, paced, live);
         int status = transfer(target, upload, terminal);
         if (schedule.shortened() > 0) {
             stderr.println("pipe: " + schedule.shortened() + " silence(s) longer than --max-gap were shortened, "

@@ -32,12 +32,23 @@ final class Terminal {
     private double rate;
     private Thread refresher;
 
-    Terminal(PrintStream err, Clock clock, LongSupplier bytes, PacedInputStream replay) {
+    Terminal(PrintStream err, Clock clock, LongSupplier bytes, PacedInputStream replay, boolean live) {
         this.err = err;
         this.clock = clock;
         this.bytes = bytes;
         this.replay = replay;
-        this.live = System.console() != null;
+        this.live = live;
+    }
+
+    /**
+     * Whether standard error looks like a person's terminal, where a status line may be rewritten in place: Java 17
+     * cannot ask of standard error itself, so a console, or a terminal type other than {@code dumb} (unset in CI logs
+     * and under most process managers), and no {@code PIPE_PROGRESS=0}.
+     */
+    static boolean interactive(java.util.Map<String, String> env) {
+        String term = env.get("TERM");
+        return !"0".equals(env.get("PIPE_PROGRESS"))
+                && (System.console() != null || term != null && !term.isBlank() && !term.equals("dumb"));
     }
 
     /** Starts the status line's refresh (on a terminal). */

@@ -47,8 +47,8 @@ class PipeCommandTest {
     private static Run run(Map<String, String> env, InputStream in, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new PipeCommand(env, in, out, new PrintStream(err, true, StandardCharsets.UTF_8), Clock.SYSTEM)
-                .run(args);
+        int status = new PipeCommand(env, in, out, new PrintStream(err, true, StandardCharsets.UTF_8), Clock.SYSTEM,
+                false).run(args);
         return new Run(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
