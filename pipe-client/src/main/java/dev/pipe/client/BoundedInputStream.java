@@ -8,7 +8,7 @@ import java.io.InputStream;
  * A body of {@code length} bytes ({@code Content-Length}), or up to the end of the connection when the length is not
  * known (-1); an {@link EOFException} when the connection ends before {@code length} bytes.
  */
-final class BoundedInputStream extends InputStream {
+final class BoundedInputStream extends BulkInputStream {
 
     private final InputStream in;
     private long left;
@@ -16,12 +16,6 @@ final class BoundedInputStream extends InputStream {
     BoundedInputStream(InputStream in, long length) {
         this.in = in;
         this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

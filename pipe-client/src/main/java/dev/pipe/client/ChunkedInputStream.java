@@ -8,7 +8,7 @@ import java.io.InputStream;
  * An HTTP/1.1 chunked body (RFC 9112 section 7.1): the chunks' data, -1 after the last chunk and its trailers, and an
  * {@link EOFException} when the connection ends before them, which is how a server says the transfer was cut off.
  */
-final class ChunkedInputStream extends InputStream {
+final class ChunkedInputStream extends BulkInputStream {
 
     private final InputStream in;
     private long left;       // data bytes left in the current chunk
@@ -18,12 +18,6 @@ final class ChunkedInputStream extends InputStream {
 
     ChunkedInputStream(InputStream in) {
         this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

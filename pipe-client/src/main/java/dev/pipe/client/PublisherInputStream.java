@@ -1,7 +1,6 @@
 package dev.pipe.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,7 +11,7 @@ import java.util.concurrent.Flow;
  * the reader has taken every byte of the one before, so that the publisher goes at the pace of the pipe. The
  * reader's thread blocks in {@link #read}; the publisher's signals may come on any thread.
  */
-final class PublisherInputStream extends InputStream {
+final class PublisherInputStream extends BulkInputStream {
 
     private static final Object END = new Object();
 
@@ -44,12 +43,6 @@ final class PublisherInputStream extends InputStream {
                 signals.add(END);
             }
         });
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

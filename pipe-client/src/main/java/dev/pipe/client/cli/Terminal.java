@@ -106,6 +106,9 @@ final class Terminal {
     }
 
     private synchronized void refresh() {
+        if (refresher == null) {
+            return; // stopped while this refresh waited for the lock
+        }
         long now = clock.nanoTime();
         long sent = bytes.getAsLong();
         if (now > lastNanos) {
