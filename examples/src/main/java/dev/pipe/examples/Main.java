@@ -137,7 +137,8 @@ public final class Main {
         PipeServlet servlet = new PipeServlet(options.config(), access);
         server.addBean(servlet, false);
         PipeServers.mount(context, prefix.isEmpty() ? "/" : prefix, servlet);
-        ServletHolder pages = new ServletHolder("pages", new PagesServlet(prefix, version(), options.http2()));
+        ServletHolder pages = new ServletHolder("pages", new PagesServlet(prefix, version(), options.http2(),
+                servlet.registry()::isStopping));
         for (String path : PagesServlet.PATHS) {
             context.addServlet(pages, path);
         }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The standalone server's own pages, outside the pipes: {@code /}, {@code /noscript}, {@code /watch}, {@code /help},
@@ -27,9 +28,11 @@ final class PagesServlet extends HttpServlet {
     private final String pipePrefix;
     private final String version;
     private final boolean http2;
+    private final transient BooleanSupplier stopping;
 
-    PagesServlet(String pipePrefix, String version, boolean http2) {
+    PagesServlet(String pipePrefix, String version, boolean http2, BooleanSupplier stopping) {
         this.http2 = http2;
+        this.stopping = stopping;
         this.pipePrefix = pipePrefix;
         this.version = version;
     }
@@ -68,7 +71,9 @@ final class PagesServlet extends HttpServlet {
             case "/watch" -> html(response, Pages.watch(pipePrefix), null);
             case "/help" -> text(response, 200, Pages.help(version, baseUrl(request) + pipePrefix, http2));
             case "/version" -> text(response, 200, version + "\n");
-            case "/healthz" -> text(response, 200, "ok\n");
+            // 503 from the moment a stop begins, so that a balancer's health check sends no new pipe here
+            case "/healthz" -> text(response, stopping.getAsBoolean() ? 503 : 200,
+                    stopping.getAsBoolean() ? "stopping\n" : "ok\n");
             case "/favicon.ico" -> response.setStatus(204);
             default -> { // robots.txt, as the reference: nothing to index here
                 response.setStatus(404);

@@ -262,6 +262,10 @@ class PipeServerJarIT {
                 }
                 assertEquals(503, refused.statusCode(), refused.body());
                 assertEquals("[ERROR] The server is shutting down.\n", refused.body());
+                HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.port() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, health.statusCode(), "a balancer's check sends no new pipe to a stopping server");
+                assertEquals("stopping\n", health.body());
 
                 out.write("5\r\nlast\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();

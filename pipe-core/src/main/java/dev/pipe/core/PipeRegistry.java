@@ -413,6 +413,15 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     /**
+     * Whether a stop has begun ({@link #drain} or {@link #close}): new parties are refused from then on.
+     *
+     * @return true once draining or closed
+     */
+    public boolean isStopping() {
+        return draining || closed;
+    }
+
+    /**
      * Waits until no pipe is left (all ended), at most {@code timeout}; true when none is left.
      *
      * @param timeout how long to wait at most
