@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -26,6 +26,19 @@ import java.util.function.Function;
  */
 public final class PipeRegistry implements AutoCloseable {
 
+    /**
+     * Whether the registry takes new parties.
+     *
+     * <pre>
+     *   OPEN ──drain()──▶ DRAINING ──close()──▶ CLOSED
+     *     └───────────────close()─────────────────▲
+     * </pre>
+     *
+     * Only {@link #drain} and {@link #close} change it (an atomic reference: a racing new party is caught by the check
+     * after its pipe is made, in {@code open}); every state but {@code OPEN} refuses new parties.
+     */
+    private enum Lifecycle { OPEN, DRAINING, CLOSED }
+
     private final PipeConfig config;
     private final Scheduler scheduler;
     private final Observers observers = new Observers();
@@ -33,8 +46,7 @@ public final class PipeRegistry implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();   // pipes in the map: counted in, counted out once
     private final WaitingCounts waiting;
     private final AtomicInteger holds = new AtomicInteger();
-    private volatile boolean draining;
-    private volatile boolean closed;
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN); // drain(), close()
 
     /**
      * A registry with no observer of its own (the log line per transfer is always there).
@@ -236,7 +248,7 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     private Pipe open(PipeKey key, int receivers) throws PipeException {
-        if (closed || draining) {
+        if (lifecycle.get() != Lifecycle.OPEN) {
             throw shuttingDown();
         }
         Pipe pipe;
@@ -258,7 +270,7 @@ public final class PipeRegistry implements AutoCloseable {
         } catch (Full full) {
             throw tooManyPipes();
         }
-        if (closed || draining) {
+        if (lifecycle.get() != Lifecycle.OPEN) {
             // drain() or close() ran between the check above and now. A pipe this call made has no party yet: leave
             // nothing behind. One that was there is theirs to end (close) or to let finish (drain), not ours.
             if (created[0]) {
@@ -308,44 +320,6 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     /**
-     * A place held on the server for a party that is not on a pipe yet (a form's sender, reading up to its file's
-     * headers, which its receivers are to get): it counts as a pipe toward {@link PipeConfig#maxPipes()} and as a
-     * waiting party of its client toward {@link PipeConfig#maxWaitingPerClient()}, and it expires with the join
-     * window. Release it before the party joins its pipe; whoever releases it first (the party, or the expiry) wins.
-     */
-    public final class Hold implements AutoCloseable {
-
-        private final WaitingCounts.Ticket ticket;
-        private final AtomicBoolean held = new AtomicBoolean(true);
-        private volatile Cancellable expiry = Cancellable.NONE;
-
-        private Hold(WaitingCounts.Ticket ticket) {
-            this.ticket = ticket;
-        }
-
-        /**
-         * Gives the place back; true for the call that did, false when it was given back already (or expired).
-         *
-         * @return true when this call gave the place back
-         */
-        public boolean release() {
-            if (!held.compareAndSet(true, false)) {
-                return false;
-            }
-            expiry.cancel();
-            ticket.release();
-            holds.decrementAndGet();
-            open.decrementAndGet();
-            return true;
-        }
-
-        @Override
-        public void close() {
-            release();
-        }
-    }
-
-    /**
      * Holds a place for a party of {@code client} that is not on a pipe yet; {@code onExpired} runs (on the
      * scheduler's thread) if the hold is still held when the join window ends.
      *
@@ -357,7 +331,7 @@ public final class PipeRegistry implements AutoCloseable {
      */
     public Hold hold(String client, Runnable onExpired) throws PipeException {
         Objects.requireNonNull(onExpired, "onExpired");
-        if (closed || draining) {
+        if (lifecycle.get() != Lifecycle.OPEN) {
             throw shuttingDown();
         }
         if (!takePlace()) {
@@ -371,12 +345,15 @@ public final class PipeRegistry implements AutoCloseable {
             throw refused;
         }
         holds.incrementAndGet();
-        Hold hold = new Hold(ticket);
-        hold.expiry = scheduler.schedule(() -> {
+        Hold hold = new Hold(ticket, () -> {
+            holds.decrementAndGet();
+            open.decrementAndGet();
+        });
+        hold.expireBy(scheduler.schedule(() -> {
             if (hold.release()) {
                 onExpired.run();
             }
-        }, config.joinTimeout());
+        }, config.joinTimeout()));
         return hold;
     }
 
@@ -406,7 +383,7 @@ public final class PipeRegistry implements AutoCloseable {
      * {@link #awaitEmpty} and {@link #close()}. Idempotent.
      */
     public void drain() {
-        draining = true;
+        lifecycle.compareAndSet(Lifecycle.OPEN, Lifecycle.DRAINING);
         for (Pipe pipe : pipes.values()) {
             pipe.shutdown(true);
         }
@@ -418,7 +395,7 @@ public final class PipeRegistry implements AutoCloseable {
      * @return true once draining or closed
      */
     public boolean isStopping() {
-        return draining || closed;
+        return lifecycle.get() != Lifecycle.OPEN;
     }
 
     /**
@@ -474,7 +451,7 @@ public final class PipeRegistry implements AutoCloseable {
     /** Fails every pipe ({@code SHUTTING_DOWN}) and refuses new parties. Idempotent. */
     @Override
     public void close() {
-        closed = true;
+        lifecycle.set(Lifecycle.CLOSED);
         for (Pipe pipe : pipes.values()) {
             pipe.shutdown(false);
         }
@@ -482,6 +459,7 @@ public final class PipeRegistry implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PipeRegistry[pipes=" + pipes.size() + (closed ? " closed" : "") + "]";
+        Lifecycle now = lifecycle.get();
+        return "PipeRegistry[pipes=" + pipes.size() + (now != Lifecycle.OPEN ? " " + now : "") + "]";
     }
 }

@@ -171,7 +171,7 @@ class LimitsTest {
     @Test
     void aHoldCountsAsAPipeAndAsAWaitingPartyUntilReleased() throws PipeException {
         List<String> expired = new java.util.ArrayList<>();
-        PipeRegistry.Hold hold = h.registry.hold(ALICE, () -> expired.add("alice"));
+        Hold hold = h.registry.hold(ALICE, () -> expired.add("alice"));
         assertEquals(1, h.registry.waiting(ALICE));
         receiver("a", 1, ALICE);
         assertEquals(Reason.TOO_MANY_WAITING, assertThrows(PipeException.class, () -> receiver("b", 1, ALICE))
@@ -194,7 +194,7 @@ class LimitsTest {
     @Test
     void aHoldNotReleasedInTheJoinWindowExpiresOnce() throws PipeException {
         List<String> expired = new java.util.ArrayList<>();
-        PipeRegistry.Hold hold = h.registry.hold(ALICE, () -> expired.add("alice"));
+        Hold hold = h.registry.hold(ALICE, () -> expired.add("alice"));
         h.scheduler.advanceBy(PipeConfig.defaults().joinTimeout().minusNanos(1));
         assertEquals(List.of(), expired);
         h.scheduler.advanceBy(Duration.ofNanos(1));

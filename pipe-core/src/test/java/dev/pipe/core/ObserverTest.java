@@ -203,7 +203,7 @@ class ObserverTest {
         assertEquals(new PipeRegistry.Census(1, 0, 2), h.registry.census());
         h.establish(1);
         assertEquals(new PipeRegistry.Census(1, 1, 2), h.registry.census(), "a streaming pipe's parties wait no more");
-        PipeRegistry.Hold hold = h.registry.hold("client", () -> { });
+        Hold hold = h.registry.hold("client", () -> { });
         assertEquals(new PipeRegistry.Census(1, 1, 3), h.registry.census(), "a form's hold is a party waiting");
         hold.release();
         assertEquals(new PipeRegistry.Census(1, 1, 2), h.registry.census());

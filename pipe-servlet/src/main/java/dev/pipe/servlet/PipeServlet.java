@@ -2,6 +2,7 @@ package dev.pipe.servlet;
 
 import dev.pipe.core.text.Durations;
 import dev.pipe.core.access.AccessPolicy;
+import dev.pipe.core.Hold;
 import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeException;
 import dev.pipe.core.PipeKey;
@@ -205,7 +206,7 @@ public class PipeServlet extends HttpServlet {
         } else {
             // an HTML form: the sender joins once its file part's headers are in, for the receivers to get them.
             // Until then it holds a place as a pipe would (the limits count it) for at most the join window.
-            PipeRegistry.Hold hold;
+            Hold hold;
             try {
                 hold = registry.hold(request.getRemoteAddr(), () -> port.expire("The form's file did not start"
                         + " within " + Durations.format(registry.config().joinTimeout()) + "."));

@@ -3,7 +3,6 @@ package dev.pipe.client.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -56,7 +55,7 @@ final class PacedInputStream extends InputStream {
         int n = Math.min(len, pending.length - pendingAt);
         if (bytesPerSecond > 0) {
             n = (int) Math.min(n, Math.max(1, bytesPerSecond / 20)); // at most a twentieth of a second's bytes
-            waitUntil(start + (long) ((sent + n) * 1e9 / bytesPerSecond));
+            clock.awaitUntil(start + (long) ((sent + n) * 1e9 / bytesPerSecond));
         }
         System.arraycopy(pending, pendingAt, b, off, n);
         pendingAt += n;
@@ -90,21 +89,12 @@ final class PacedInputStream extends InputStream {
             if (at == ReplaySchedule.SKIP) {
                 continue;
             }
-            waitUntil(start + at);
+            clock.awaitUntil(start + at);
             pending = bytes;
             pendingAt = 0;
             lines++;
             lastLine = text;
             return true;
-        }
-    }
-
-    private void waitUntil(long nanos) throws IOException {
-        try {
-            clock.sleepUntil(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("the replay was interrupted");
         }
     }
 

@@ -3,7 +3,6 @@ package dev.pipe.client.cli;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 
 /** A stream read at most {@code bytesPerSecond} on average from its first read, as {@code pv -L} paces. */
 final class RateLimitedInputStream extends FilterInputStream {
@@ -33,12 +32,7 @@ final class RateLimitedInputStream extends FilterInputStream {
         int n = in.read(b, off, (int) Math.min(len, Math.max(1, bytesPerSecond / 20)));
         if (n > 0) {
             read += n;
-            try {
-                clock.sleepUntil(start + (long) (read * 1e9 / bytesPerSecond));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
+            clock.awaitUntil(start + (long) (read * 1e9 / bytesPerSecond));
         }
         return n;
     }
