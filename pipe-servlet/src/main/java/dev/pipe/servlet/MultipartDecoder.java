@@ -41,7 +41,21 @@ final class MultipartDecoder {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
 
-    /** Where the decoder is in the body. */
+    /**
+     * Where the decoder is in the body. Each state is left only where its bytes say so: a delimiter ends PREAMBLE,
+     * FIELD, TOKEN, SKIP and PAYLOAD ({@link #scan}, {@link #payload}); a boundary line's bytes are read in
+     * {@link #boundaryLine}; a part's headers decide what the part is in {@link #part}.
+     *
+     * <pre>
+     *   PREAMBLE ──delimiter──▶ BOUNDARY ──"-"──▶ CLOSE ──"-"──▶ EPILOGUE (the first field becomes the payload
+     *                             │  │                                    if no file came)
+     *                  spaces/tabs│  └──CR──▶ LINE_FEED ──LF──▶ HEADERS (before the payload) or SKIP (after it)
+     *                             ▼             ▲
+     *                          PADDING ──CR─────┘
+     *   HEADERS ──empty line──▶ PAYLOAD (a file part) | TOKEN (the token field) | FIELD (the first field) | SKIP
+     *   PAYLOAD, TOKEN, FIELD, SKIP ──delimiter──▶ BOUNDARY
+     * </pre>
+     */
     private enum State {
         PREAMBLE,  // before the first boundary: scan for the delimiter, discard
         BOUNDARY,  // right after a boundary: "--", or transport padding and CRLF
