@@ -6,7 +6,6 @@ import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -110,7 +109,7 @@ public final class PipeServers {
 
     /**
      * As {@link #connector(Server, String, int, boolean)}, with HTTP/2 in clear text beside HTTP/1.x on the same port
-     * when {@code http2} (Jetty's {@code HTTP2CServerConnectionFactory}: a client with prior knowledge, or one that
+     * when {@code http2} ({@link H2cConnectionFactory}: a client with prior knowledge, or one that
      * asks to upgrade with {@code Upgrade: h2c}), or HTTP/1.x alone.
      *
      * @param server         the server the connector is for
@@ -127,7 +126,7 @@ public final class PipeServers {
         // HTTP/1 first: its factory takes every connection, and hands one that starts with HTTP/2's preface, or asks
         // to upgrade, to the h2c factory after it
         ServerConnector connector = http2
-                ? new ServerConnector(server, new PipeConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                ? new ServerConnector(server, new PipeConnectionFactory(http), new H2cConnectionFactory(http))
                 : new ServerConnector(server, new PipeConnectionFactory(http));
         return configure(connector, host, port);
     }

@@ -35,8 +35,7 @@ final class JettyServers {
         http.setHeaderCacheCaseSensitive(true);
         http.setSendServerVersion(false);
         ServerConnector connector = h2c
-                ? new ServerConnector(server, new HttpConnectionFactory(http),
-                        new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(http))
+                ? new ServerConnector(server, new HttpConnectionFactory(http), new ChunkedStaysHttp11(http))
                 : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -63,5 +62,25 @@ final class JettyServers {
         holder.setAsyncSupported(true);
         context.addServlet(holder, PipeMapping.pathSpec(prefix));
         return context;
+    }
+
+    /**
+     * Jetty's h2c factory, answering a request whose body is chunked over HTTP/1.1, as pipe-jetty's
+     * {@code H2cConnectionFactory} does and an embedder's connector must (Jetty upgrades such a request and loses its
+     * body, jetty/jetty.project#11588): the JDK's HttpClient asks to upgrade a streamed upload on a new connection.
+     */
+    private static final class ChunkedStaysHttp11 extends org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory {
+
+        ChunkedStaysHttp11(HttpConfiguration http) {
+            super(http);
+        }
+
+        @Override
+        public org.eclipse.jetty.io.Connection upgradeConnection(org.eclipse.jetty.server.Connector connector,
+                org.eclipse.jetty.io.EndPoint endPoint, org.eclipse.jetty.http.MetaData.Request request,
+                org.eclipse.jetty.http.HttpFields.Mutable response) {
+            boolean chunked = request.getHttpFields().contains(org.eclipse.jetty.http.HttpHeader.TRANSFER_ENCODING);
+            return chunked ? null : super.upgradeConnection(connector, endPoint, request, response);
+        }
     }
 }
