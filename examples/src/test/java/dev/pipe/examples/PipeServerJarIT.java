@@ -131,47 +131,6 @@ class PipeServerJarIT {
         }
     }
 
-    /** Starts the jar with {@code flags} after {@code --port 0}; returns it once it prints where it serves. */
-    private static Running start(String... flags) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "--port", "0"));
-        command.addAll(List.of(flags));
-        Path log = Files.createTempFile("pipe-server", ".log");
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        Matcher matcher = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(line));
-        assertTrue(matcher.find(), "first line: " + line);
-        return new Running(process, Integer.parseInt(matcher.group(1)), log);
-    }
-
-    private record Running(Process process, int port, Path log) implements AutoCloseable {
-        String pipe(String path) {
-            return "http://127.0.0.1:" + port + "/api/v1/pipe/" + path;
-        }
-
-        long threads() throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("Threads:")) {
-                    return Long.parseLong(line.substring("Threads:".length()).trim());
-                }
-            }
-            throw new AssertionError("no thread count for " + process.pid());
-        }
-
-        String logText() throws IOException {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            Files.deleteIfExists(log);
-        }
-    }
-
     /**
      * 10,000 receivers waiting on distinct paths hold no thread each, and a new pipe completes at once beside them.
      * The server runs in its own process (each side holds 10,000 sockets); its default of 1,000 waiting parties per
@@ -181,7 +140,7 @@ class PipeServerJarIT {
     @Timeout(300)
     void tenThousandWaitingReceiversHoldNoThreadAndANewPipeCompletesAtOnce() throws Exception {
         int waiting = 10_000;
-        try (Running server = start("--max-waiting-per-client", "0")) {
+        try (JarServer server = JarServer.start("--max-waiting-per-client", "0")) {
             long threadsBefore = server.threads();
             List<SocketChannel> receivers = new ArrayList<>(waiting);
             try {
@@ -236,7 +195,7 @@ class PipeServerJarIT {
     /** SIGTERM: new pipes get 503, a streaming pipe finishes within the grace period, then the server exits. */
     @Test
     void sigtermLetsAStreamingPipeFinishAndRefusesNewOnes() throws Exception {
-        try (Running server = start("--grace", "30s")) {
+        try (JarServer server = JarServer.start("--grace", "30s")) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             CompletableFuture<HttpResponse<String>> receiver = client.sendAsync(
                     HttpRequest.newBuilder(URI.create(server.pipe("streaming"))).build(),
@@ -282,7 +241,7 @@ class PipeServerJarIT {
     void aTokenFileGatesThePipesForCurl() throws Exception {
         Path tokens = Files.createTempFile("tokens", ".txt");
         Files.writeString(tokens, "# the replay\nsre-7f3a send replay\nteam-91c2 receive replay\n");
-        try (Running server = start("--token-file", tokens.toString())) {
+        try (JarServer server = JarServer.start("--token-file", tokens.toString())) {
             Process anonymous = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                     server.pipe("replay")).start();
             assertEquals("401", new String(anonymous.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -304,7 +263,7 @@ class PipeServerJarIT {
 
     @Test
     void withoutATokenFileTheStartLineSaysTheServerIsOpen() throws Exception {
-        try (Running server = start()) {
+        try (JarServer server = JarServer.start()) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString());
