@@ -68,6 +68,7 @@ WARM_N1=1g; WARM_N8=256m; [ $QUICK = 1 ] && WARM_N1=64m && WARM_N8=16m
 for target in "$OURS" "$THEIRS" "$RELAY"; do
   $LOAD throughput $target --n 1 --bytes $WARM_N1 --runs 2 >/dev/null
   $LOAD throughput $target --n 8 --bytes $WARM_N8 --runs 2 >/dev/null
+  $LOAD throughput $target --n 1 --bytes $WARM_N8 --chunked true >/dev/null
 done
 
 RESULTS="$WORK/results.txt"
@@ -86,13 +87,24 @@ for n in 1 8 64 256; do
     run relay "$RELAY" throughput --n $n --bytes $bytes
   done
 done
+# n = 1 with a chunked upload, as curl -T - sends it (64 KiB chunks): the relay passes the chunks on as they are
+for _ in $(seq 1 $RUNS); do
+  bytes=256m; [ $QUICK = 1 ] && bytes=4m
+  run ours "$OURS" throughput --n 1 --bytes $bytes --chunked true
+  run piping-server "$THEIRS" throughput --n 1 --bytes $bytes --chunked true
+  run relay "$RELAY" throughput --n 1 --bytes $bytes --chunked true
+done
 # HTTP/2: over TLS against piping-server's own (h2 by ALPN); in clear text (h2c), ours only (piping-server has none),
 # beside our HTTP/1.1 above
 H2_BYTES=64m; [ $QUICK = 1 ] && H2_BYTES=4m
+# warmed alike and as long as HTTP/1.1 is above (HTTP/2 and TLS are code paths of their own for the JIT)
+WARM_H2=256m; [ $QUICK = 1 ] && WARM_H2=8m
 for target in "$OURS_TLS" "$THEIRS_TLS"; do
-  $LOAD throughput $target --n 8 --bytes 16m --http2 h2 >/dev/null
+  $LOAD throughput $target --n 1 --bytes $WARM_H2 --runs 2 --http2 h2 >/dev/null
+  $LOAD throughput $target --n 8 --bytes $WARM_H2 --http2 h2 >/dev/null
 done
-$LOAD throughput $OURS --n 8 --bytes 16m --http2 h2c >/dev/null
+$LOAD throughput $OURS --n 1 --bytes $WARM_H2 --runs 2 --http2 h2c >/dev/null
+$LOAD throughput $OURS --n 8 --bytes $WARM_H2 --http2 h2c >/dev/null
 for n in 1 8; do
   for _ in $(seq 1 $RUNS); do
     run ours "$OURS_TLS" throughput --n $n --bytes $H2_BYTES --http2 h2
@@ -106,10 +118,14 @@ WAIT_PIPES=10000; WAIT_HOLD=10; [ $QUICK = 1 ] && WAIT_PIPES=100 && WAIT_HOLD=1
 for _ in $(seq 1 $RUNS); do
   run ours "$OURS" ttfb --n 64 --runs $TTFB_RUNS
   run piping-server "$THEIRS" ttfb --n 64 --runs $TTFB_RUNS
+  run ours "$OURS" ttfb --n 64 --runs $TTFB_RUNS --order receivers-first
+  run piping-server "$THEIRS" ttfb --n 64 --runs $TTFB_RUNS --order receivers-first
 done
 for _ in $(seq 1 $RUNS); do
   run ours "$OURS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
   run piping-server "$THEIRS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
+  run ours "$OURS" skew --n 8 --rate 50000 --seconds $SKEW_SECONDS
+  run piping-server "$THEIRS" skew --n 8 --rate 50000 --seconds $SKEW_SECONDS
 done
 run ours "$OURS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD --server-gc jcmd
 run piping-server "$THEIRS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
@@ -131,6 +147,25 @@ HEAP_PEAK=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ { u = $3 + $4 + $6 + $8; if (u > m) 
 echo "heap of ours around $HEAP_BYTES to n=8: $HEAP_BEFORE KiB before (after GC), peak $HEAP_PEAK KiB (garbage included), $HEAP_AFTER KiB after (after GC); $(cut -d' ' -f2- "$WORK/heap-run.txt")"
 grep -q 'ok=true' "$WORK/heap-run.txt" || { echo "the heap run's bytes were wrong"; exit 1; }
 
+# a cold server: a fresh process of each, five GiB to one receiver, the first against the fifth (a user's first
+# transfer is a cold one)
+COLD_BYTES=1g; [ $QUICK = 1 ] && COLD_BYTES=64m
+cold() { # label command...
+  local label=$1; shift
+  local port; port=$(free_port)
+  "$@" "$port" >"$WORK/cold-$label.log" 2>&1 &
+  local pid=$!
+  PIDS+=($pid)
+  local base="http://127.0.0.1:$port"; [ "$label" = ours ] && base="$base/api/v1/pipe"
+  wait_up "http://127.0.0.1:$port/$([ "$label" = ours ] && echo healthz || echo version)"
+  $LOAD throughput --url "$base" --server-pid $pid --n 1 --bytes $COLD_BYTES --runs 5 | grep '^RESULT' \
+    | sed -n 's/.*mibps=\([0-9.]*\).*/\1/p' | tr '\n' ' ' > "$WORK/cold-$label.txt"
+  kill $pid 2>/dev/null || true
+  awk -v label="$label" -v bytes="$COLD_BYTES" '{ printf "cold start %s: first %s at n=1 %.1f MiB/s, fifth %.1f: %.0f %% of warm (runs: %s)\n", label, bytes, $1, $5, 100 * $1 / $5, $0 }' "$WORK/cold-$label.txt"
+}
+cold ours java -jar examples/target/pipe-server.jar --max-waiting-per-client 0 --port
+cold piping-server node "$WORK/node_modules/.bin/piping-server" --http-port
+
 python3 - "$RESULTS" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
@@ -151,19 +186,24 @@ figures = [
     ("throughput", "mibps", "MiB/s aggregate"),
     ("throughput", "mib_per_server_cpu_s", "MiB per server CPU-s"),
     ("throughput", "tool_cpu_s", "load tool CPU-s"),
+    ("throughput-chunked", "mibps", "chunked upload MiB/s aggregate"),
+    ("throughput-chunked", "mib_per_server_cpu_s", "chunked MiB per server CPU-s"),
     ("throughput-h2", "mibps", "h2 (TLS) MiB/s aggregate"),
     ("throughput-h2", "mib_per_server_cpu_s", "h2 (TLS) MiB per server CPU-s"),
     ("throughput-h2c", "mibps", "h2c MiB/s aggregate"),
     ("throughput-h2c", "mib_per_server_cpu_s", "h2c MiB per server CPU-s"),
-    ("ttfb", "p50_ms", "TTFB p50 ms"), ("ttfb", "p99_ms", "TTFB p99 ms"),
+    ("ttfb", "p50_ms", "TTFB p50 ms, sender first"), ("ttfb", "p99_ms", "TTFB p99 ms, sender first"),
+    ("ttfb-receivers-first", "p50_ms", "TTFB p50 ms, receivers first"),
+    ("ttfb-receivers-first", "p99_ms", "TTFB p99 ms, receivers first"),
     ("skew", "p50_ms", "skew p50 ms"), ("skew", "p99_ms", "skew p99 ms"), ("skew", "max_ms", "skew max ms"),
+    ("skew", "server_rss_kib", "server RSS KiB in skew (peak)"),
     ("waiting", "connected", "still connected"), ("waiting", "completed", "completed"),
     ("waiting", "kb_per_connection", "RSS kB per connection"),
     ("waiting", "kb_per_connection_raw", "RSS kB/conn, garbage incl."),
     ("waiting", "threads_before", "threads before"), ("waiting", "threads_held", "threads held"),
 ]
 keys = sorted({k for (k, _) in rows}, key=lambda k: (k[0], int(k[1] or 0)))
-print(f"{'figure':<34} {'ours (min / median / max)':>28} {'piping-server':>28} {'relay':>24} {'ours/theirs':>11}")
+print(f"{'figure':<40} {'ours (min / median / max)':>28} {'piping-server':>28} {'relay':>24} {'ours/theirs':>11}")
 for scenario, field, label in figures:
     for key in keys:
         if key[0] != scenario:
@@ -172,7 +212,7 @@ for scenario, field, label in figures:
         t, ts = stat(key, "piping-server", field)
         r, rs = stat(key, "relay", field)
         ratio = f"{o / t:.2f}" if o is not None and t else "-"
-        print(f"{label + ' n=' + key[1]:<34} {os_:>28} {ts:>28} {rs:>24} {ratio:>11}")
+        print(f"{label + ' n=' + key[1]:<40} {os_:>28} {ts:>28} {rs:>24} {ratio:>11}")
 if fails:
     print("\nRUNS WITH WRONG OR MISSING BYTES:")
     print("\n".join(fails))

@@ -45,7 +45,10 @@ final class Http1 implements AutoCloseable {
         return new Http1(socket);
     }
 
-    /** Writes a request head; {@code contentLength} -1 for none. */
+    /** The {@code contentLength} of a request whose body is chunked. */
+    static final long CHUNKED = -2;
+
+    /** Writes a request head; {@code contentLength} -1 for no body, {@link #CHUNKED} for a chunked one. */
     Http1 request(URI base, String method, String pathAndQuery, long contentLength) throws IOException {
         StringBuilder head = new StringBuilder(128).append(method).append(' ').append(base.getRawPath())
                 .append('/').append(pathAndQuery).append(" HTTP/1.1\r\nHost: ").append(base.getHost()).append(':')
@@ -53,6 +56,8 @@ final class Http1 implements AutoCloseable {
         if (contentLength >= 0) {
             head.append("Content-Type: application/octet-stream\r\nContent-Length: ").append(contentLength)
                     .append("\r\n");
+        } else if (contentLength == CHUNKED) {
+            head.append("Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n");
         }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
@@ -40,6 +41,8 @@ import java.util.zip.CRC32C;
 public final class LoadTool {
 
     private static final int BLOCK = 1 << 20;
+    /** A chunk of a chunked sender: curl's upload buffer (64 KiB), what {@code curl -T -} sends a chunk at a time. */
+    private static final int CHUNK = 64 * 1024;
     private static final AtomicInteger PATHS = new AtomicInteger();
 
     private final URI url;
@@ -93,8 +96,11 @@ public final class LoadTool {
               throughput  --n 8 --bytes 256m [--runs 1]     one sender, n receivers; aggregate MiB/s (n x bytes / time)
                           [--http2 h2c|h2]                  over HTTP/2 (h2c with prior knowledge; h2 for an https
                                                             --url, by ALPN) instead of HTTP/1.1
+                          [--chunked true]                  the sender's body chunked, 64 KiB a chunk, as
+                                                            curl -T - sends it, instead of a Content-Length
               ttfb        --n 64 [--runs 20]                sender first; time from the last receiver's request to
                                                             each receiver's first byte
+                          [--order receivers-first]         the receivers first; from the sender's request
               skew        --n 256 [--rate 50000] [--seconds 10] [--line 100]
                                                             a paced sender; per-line arrival spread across receivers
               waiting     [--pipes 10000] [--hold 10]       receivers waiting on distinct paths: still connected after
@@ -145,8 +151,14 @@ public final class LoadTool {
             System.err.println("pipe-load: --http2 is h2c (clear text) or h2 (an https --url), not '" + http2 + "'");
             return false;
         }
+        boolean chunked = Boolean.parseBoolean(option("chunked", "false"));
+        if (chunked && http2 != null) {
+            System.err.println("pipe-load: --chunked is HTTP/1.1's framing; HTTP/2 has none");
+            return false;
+        }
         try (Http2Load h2 = http2 == null ? null : new Http2Load()) {
-            return throughputRun(n, bytes, block, expected, h2, http2 == null ? "throughput" : "throughput-" + http2);
+            return throughputRun(n, bytes, block, expected, h2, http2 != null ? "throughput-" + http2
+                    : chunked ? "throughput-chunked" : "throughput");
         }
     }
 
@@ -165,7 +177,8 @@ public final class LoadTool {
             double serverCpu = server == null ? 0 : server.cpuSeconds();
             double toolCpu = Proc.self().cpuSeconds();
             long start = System.nanoTime();
-            Future<String> sender = threads.submit(() -> h2 == null ? send(path, block, bytes)
+            boolean chunked = scenario.equals("throughput-chunked");
+            Future<String> sender = threads.submit(() -> h2 == null ? send(path, block, bytes, chunked)
                     : h2.send(pipe, block, bytes));
             long last = 0;
             boolean ok = true;
@@ -215,10 +228,13 @@ public final class LoadTool {
         }
     }
 
-    /** A sender of {@code bytes} of the repeated block, with a Content-Length; returns its progress text. */
-    private String send(String path, byte[] block, long bytes) throws IOException {
+    /**
+     * A sender of {@code bytes} of the repeated block, with a Content-Length or chunked ({@value #CHUNK} bytes a
+     * chunk); returns its progress text.
+     */
+    private String send(String path, byte[] block, long bytes, boolean chunked) throws IOException {
         try (Http1 http = Http1.connect(url)) {
-            http.request(url, "PUT", path, bytes);
+            http.request(url, "PUT", path, chunked ? Http1.CHUNKED : bytes);
             Thread progress = null;
             StringBuilder text = new StringBuilder();
             // read the progress as it comes, so that a server that writes it before reading is never held up
@@ -231,10 +247,14 @@ public final class LoadTool {
             }, "sender-progress");
             progress.setDaemon(true);
             progress.start();
-            for (long left = bytes; left > 0; ) {
-                int length = (int) Math.min(block.length, left);
-                http.out.write(block, 0, length);
-                left -= length;
+            if (chunked) {
+                sendChunked(http, block, bytes);
+            } else {
+                for (long left = bytes; left > 0; ) {
+                    int length = (int) Math.min(block.length, left);
+                    http.out.write(block, 0, length);
+                    left -= length;
+                }
             }
             http.out.flush();
             try {
@@ -246,6 +266,24 @@ public final class LoadTool {
         }
     }
 
+    /** The body as {@value #CHUNK}-byte chunks, each written whole (size line, bytes, CRLF) as curl writes it. */
+    private static void sendChunked(Http1 http, byte[] block, long bytes) throws IOException {
+        byte[] frame = new byte[CHUNK + 16];
+        long sent = 0;
+        while (sent < bytes) {
+            int length = (int) Math.min(CHUNK, bytes - sent);
+            byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            System.arraycopy(size, 0, frame, 0, size.length);
+            int from = (int) (sent % block.length); // the body is the block repeated; BLOCK is a multiple of CHUNK
+            System.arraycopy(block, from, frame, size.length, length);
+            frame[size.length + length] = '\r';
+            frame[size.length + length + 1] = '\n';
+            http.out.write(frame, 0, size.length + length + 2);
+            sent += length;
+        }
+        http.out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     // ------------------------------------------------------------------ time to first byte
 
     private boolean ttfb() throws Exception {
@@ -254,8 +292,9 @@ public final class LoadTool {
         List<Long> all = new ArrayList<>();
         List<Long> slowest = new ArrayList<>();
         boolean ok = true;
+        boolean receiversFirst = option("order", "sender-first").equals("receivers-first");
         for (int run = 0; run < runs; run++) {
-            long[] firsts = ttfbRun(n);
+            long[] firsts = receiversFirst ? ttfbReceiversFirstRun(n) : ttfbRun(n);
             if (firsts == null) {
                 ok = false;
                 continue;
@@ -269,10 +308,12 @@ public final class LoadTool {
         }
         double[] each = Stats.millis(all);
         double[] last = Stats.millis(slowest);
-        System.out.printf(Locale.ROOT, "ttfb n=%d sender first, %d runs: each receiver p50 %.2f ms p99 %.2f ms max %.2f ms;"
-                + " all receivers p50 %.2f ms%n", n, runs, each[0], each[1], each[2], last[0]);
-        System.out.printf(Locale.ROOT, "RESULT scenario=ttfb n=%d runs=%d ok=%b p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
-                + " all_p50_ms=%.3f%n", n, runs, ok, each[0], each[1], each[2], last[0]);
+        System.out.printf(Locale.ROOT, "ttfb n=%d %s, %d runs: each receiver p50 %.2f ms p99 %.2f ms max %.2f ms;"
+                + " all receivers p50 %.2f ms%n", n, receiversFirst ? "receivers first" : "sender first", runs, each[0],
+                each[1], each[2], last[0]);
+        System.out.printf(Locale.ROOT, "RESULT scenario=%s n=%d runs=%d ok=%b p50_ms=%.3f p99_ms=%.3f max_ms=%.3f"
+                + " all_p50_ms=%.3f%n", receiversFirst ? "ttfb-receivers-first" : "ttfb", n, runs, ok, each[0], each[1],
+                each[2], last[0]);
         return ok;
     }
 
@@ -280,6 +321,43 @@ public final class LoadTool {
      * One run: the sender, n-1 receivers known to be in (the sender's lines say so), then the last receiver's request;
      * the delay from that request to each receiver's first body byte, all receivers read on one selector thread.
      */
+    /**
+     * Receivers first: the n receivers' requests, a deliberate pause for the server to take them in (neither server
+     * tells a client when it has), then the sender's request and body in one write; each receiver's first byte from
+     * the moment that write was made.
+     */
+    private long[] ttfbReceiversFirstRun(int n) throws Exception {
+        String path = path("ttfb") + "?n=" + n;
+        byte[] body = pattern(1024, 7);
+        body[body.length - 1] = '\n';
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        LineReceivers receivers = new LineReceivers(url, path, n, 0);
+        try (Http1 sender = Http1.connect(url)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+            long start = System.nanoTime();
+            sender.request(url, "PUT", path, body.length);
+            sender.out.write(body);
+            sender.out.flush();
+            ProgressReader lines = new ProgressReader(sender);
+            receivers.run(TimeUnit.SECONDS.toNanos(30));
+            lines.awaitEnd();
+            if (!receivers.allOk(crc.getValue())) {
+                return null;
+            }
+            long[] firsts = receivers.firstBytes();
+            for (int i = 0; i < n; i++) {
+                if (firsts[i] < 0) {
+                    return null;
+                }
+                firsts[i] -= start;
+            }
+            return firsts;
+        } finally {
+            receivers.close();
+        }
+    }
+
     private long[] ttfbRun(int n) throws Exception {
         String path = path("ttfb") + "?n=" + n;
         byte[] body = pattern(1024, 7);
@@ -415,9 +493,19 @@ public final class LoadTool {
                 }
                 return null;
             });
+            // the server's resident memory while it fans out, its peak sampled every 0.1 s
+            AtomicLong rssPeak = new AtomicLong(-1);
+            Future<?> rssSampler = threads.submit(() -> {
+                while (server != null && !Thread.currentThread().isInterrupted()) {
+                    rssPeak.accumulateAndGet(server.rssKib(), Math::max);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                return null;
+            });
             try {
                 receivers.run(TimeUnit.SECONDS.toNanos(seconds * 3L + 60));
             } finally {
+                rssSampler.cancel(true);
                 receivers.close();
             }
             boolean ok = receivers.allOk(sent.getValue());
@@ -436,10 +524,11 @@ public final class LoadTool {
             double[] skew = Stats.millis(spreads);
             double serverCpuUsed = server == null ? 0 : server.cpuSeconds() - serverCpu;
             System.out.printf(Locale.ROOT, "skew n=%d at %d B/s, %d lines: spread across receivers p50 %.2f ms p99 %.2f ms"
-                    + " max %.2f ms%s; server CPU %.2f s%n", n, rate, lineCount, skew[0], skew[1], skew[2],
-                    ok ? "" : " (WRONG BYTES)", serverCpuUsed);
+                    + " max %.2f ms%s; server CPU %.2f s, RSS at most %d KiB%n", n, rate, lineCount, skew[0], skew[1],
+                    skew[2], ok ? "" : " (WRONG BYTES)", serverCpuUsed, rssPeak.get());
             System.out.printf(Locale.ROOT, "RESULT scenario=skew n=%d rate=%d lines=%d ok=%b p50_ms=%.3f p99_ms=%.3f"
-                    + " max_ms=%.3f server_cpu_s=%.3f%n", n, rate, lineCount, ok, skew[0], skew[1], skew[2], serverCpuUsed);
+                    + " max_ms=%.3f server_cpu_s=%.3f server_rss_kib=%d%n", n, rate, lineCount, ok, skew[0], skew[1],
+                    skew[2], serverCpuUsed, rssPeak.get());
             return ok;
         } finally {
             threads.shutdownNow();

@@ -29,6 +29,7 @@ final class Relay {
         Socket sender;
         InputStream senderIn;
         long length;
+        boolean chunked;
 
         Waiting(int n) {
             this.n = n;
@@ -56,9 +57,13 @@ final class Relay {
             InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
             String requestLine = Http1.line(in);
             long length = -1;
+            boolean chunked = false;
             for (String header = Http1.line(in); header != null && !header.isEmpty(); header = Http1.line(in)) {
-                if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
                     length = Long.parseLong(header.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
                 }
             }
             String[] parts = requestLine.split(" ");
@@ -85,6 +90,7 @@ final class Relay {
                     pipe.sender = socket;
                     pipe.senderIn = in;
                     pipe.length = length;
+                    pipe.chunked = chunked;
                 }
                 if (pipe.sender != null && pipe.receivers.size() == pipe.n) {
                     pipes.remove(path);
@@ -105,9 +111,12 @@ final class Relay {
 
     private static void run(Waiting pipe) throws IOException {
         List<OutputStream> outs = new ArrayList<>();
+        // a chunked body goes on as it came, framing and all: the relay only watches for its last chunk
         byte[] head = ("HTTP/1.1 200 OK\r\nConnection: close\r\n"
-                + (pipe.length >= 0 ? "Content-Length: " + pipe.length + "\r\n" : "") + "\r\n")
+                + (pipe.length >= 0 ? "Content-Length: " + pipe.length + "\r\n" : "")
+                + (pipe.chunked ? "Transfer-Encoding: chunked\r\n" : "") + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
+        LastChunk last = pipe.chunked ? new LastChunk() : null;
         for (Socket receiver : pipe.receivers) {
             OutputStream out = receiver.getOutputStream();
             out.write(head);
@@ -127,6 +136,9 @@ final class Relay {
                 if (left > 0) {
                     left -= read;
                 }
+                if (last != null && last.seen(buffer, read)) {
+                    break;
+                }
             }
             OutputStream senderOut = pipe.sender.getOutputStream();
             senderOut.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -137,6 +149,48 @@ final class Relay {
                 receiver.close();
             }
             pipe.sender.close();
+        }
+    }
+
+    /**
+     * Follows a chunked body's framing through the bytes relayed, to see where it ends (the relay forwards it as it
+     * is): SIZE reads a chunk's size line, DATA skips its bytes, CRLF the line end after them, END the empty line
+     * after the last (size 0) chunk; no trailers.
+     */
+    private static final class LastChunk {
+        private enum State { SIZE, DATA, CRLF, END }
+
+        private State state = State.SIZE;
+        private long size;
+        private long skip;
+
+        /** True once the end of the last chunk has gone by in {@code bytes[0, count)}. */
+        boolean seen(byte[] bytes, int count) {
+            int i = 0;
+            while (i < count) {
+                if (state == State.SIZE) {
+                    byte b = bytes[i++];
+                    if (b == '\n') {
+                        state = size == 0 ? State.END : State.DATA;
+                        skip = size == 0 ? 2 : size;
+                        size = 0;
+                    } else if (b != '\r') {
+                        size = size * 16 + Character.digit(b, 16);
+                    }
+                    continue;
+                }
+                int step = (int) Math.min(skip, count - i);
+                i += step;
+                skip -= step;
+                if (skip == 0) {
+                    if (state == State.END) {
+                        return true;
+                    }
+                    state = state == State.DATA ? State.CRLF : State.SIZE;
+                    skip = state == State.CRLF ? 2 : 0;
+                }
+            }
+            return false;
         }
     }
 }
