@@ -37,11 +37,13 @@ wait_up() { # url
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 
+# our server as the README starts it: its JVM flags with it
+OURS_JVM="-XX:+UseSerialGC -Xms16m"
 OURS_PORT=$(free_port); THEIRS_PORT=$(free_port); RELAY_PORT=$(free_port)
 OURS_TLS_PORT=$(free_port); THEIRS_TLS_PORT=$(free_port)
-java -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m --max-waiting-per-client 0 >"$WORK/ours.log" 2>&1 &
+java $OURS_JVM -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m --max-waiting-per-client 0 >"$WORK/ours.log" 2>&1 &
 PIDS+=($!); OURS_PID=$!
-java -jar examples/target/pipe-server.jar --port "$OURS_TLS_PORT" --join-timeout 10m --max-waiting-per-client 0 \
+java $OURS_JVM -jar examples/target/pipe-server.jar --port "$OURS_TLS_PORT" --join-timeout 10m --max-waiting-per-client 0 \
     --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" >"$WORK/ours-tls.log" 2>&1 &
 PIDS+=($!); OURS_TLS_PID=$!
 node "$WORK/node_modules/.bin/piping-server" --http-port "$THEIRS_PORT" --enable-https --https-port "$THEIRS_TLS_PORT" \
@@ -135,7 +137,8 @@ run piping-server "$THEIRS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
 HEAP_BYTES=1g; [ $QUICK = 1 ] && HEAP_BYTES=64m
 heap_used_kib() {
   jcmd "$OURS_PID" GC.run >/dev/null
-  jcmd "$OURS_PID" GC.heap_info | sed -n 's/.*heap *total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1
+  # G1 prints one heap line, the serial collector one per generation: the sum of their "used"
+  jcmd "$OURS_PID" GC.heap_info | awk '/total [0-9]+K, used [0-9]+K/ { sub(/.*used /, ""); sub(/K.*/, ""); u += $0 } END { print u }'
 }
 HEAP_BEFORE=$(heap_used_kib)
 jstat -gc "$OURS_PID" 100 > "$WORK/jstat.txt" &
@@ -163,7 +166,7 @@ cold() { # label command...
   kill $pid 2>/dev/null || true
   awk -v label="$label" -v bytes="$COLD_BYTES" '{ printf "cold start %s: first %s at n=1 %.1f MiB/s, fifth %.1f: %.0f %% of warm (runs: %s)\n", label, bytes, $1, $5, 100 * $1 / $5, $0 }' "$WORK/cold-$label.txt"
 }
-cold ours java -jar examples/target/pipe-server.jar --max-waiting-per-client 0 --port
+cold ours java $OURS_JVM -jar examples/target/pipe-server.jar --max-waiting-per-client 0 --port
 cold piping-server node "$WORK/node_modules/.bin/piping-server" --http-port
 
 python3 - "$RESULTS" <<'PY'
