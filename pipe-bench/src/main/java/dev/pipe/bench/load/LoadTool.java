@@ -328,8 +328,7 @@ public final class LoadTool {
      */
     private long[] ttfbReceiversFirstRun(int n) throws Exception {
         String path = path("ttfb") + "?n=" + n;
-        byte[] body = pattern(1024, 7);
-        body[body.length - 1] = '\n';
+        byte[] body = ttfbBody();
         CRC32C crc = new CRC32C();
         crc.update(body);
         LineReceivers receivers = new LineReceivers(url, path, n, 0);
@@ -342,26 +341,37 @@ public final class LoadTool {
             ProgressReader lines = new ProgressReader(sender);
             receivers.run(TimeUnit.SECONDS.toNanos(30));
             lines.awaitEnd();
-            if (!receivers.allOk(crc.getValue())) {
-                return null;
-            }
-            long[] firsts = receivers.firstBytes();
-            for (int i = 0; i < n; i++) {
-                if (firsts[i] < 0) {
-                    return null;
-                }
-                firsts[i] -= start;
-            }
-            return firsts;
+            return firstBytesSince(receivers, crc.getValue(), start);
         } finally {
             receivers.close();
         }
     }
 
-    private long[] ttfbRun(int n) throws Exception {
-        String path = path("ttfb") + "?n=" + n;
+    /** The one line a TTFB run's sender sends. */
+    private static byte[] ttfbBody() {
         byte[] body = pattern(1024, 7);
         body[body.length - 1] = '\n';
+        return body;
+    }
+
+    /** Each receiver's first byte after {@code start}, or null when one got wrong bytes or none. */
+    private static long[] firstBytesSince(LineReceivers receivers, long crc, long start) {
+        if (!receivers.allOk(crc)) {
+            return null;
+        }
+        long[] firsts = receivers.firstBytes();
+        for (int i = 0; i < firsts.length; i++) {
+            if (firsts[i] < 0) {
+                return null;
+            }
+            firsts[i] -= start;
+        }
+        return firsts;
+    }
+
+    private long[] ttfbRun(int n) throws Exception {
+        String path = path("ttfb") + "?n=" + n;
+        byte[] body = ttfbBody();
         CRC32C crc = new CRC32C();
         crc.update(body);
         try (Http1 sender = Http1.connect(url)) {
@@ -379,17 +389,7 @@ public final class LoadTool {
             } finally {
                 receivers.close();
             }
-            if (!receivers.allOk(crc.getValue())) {
-                return null;
-            }
-            long[] firsts = receivers.firstBytes();
-            for (int i = 0; i < n; i++) {
-                if (firsts[i] < 0) {
-                    return null;
-                }
-                firsts[i] -= start;
-            }
-            return firsts;
+            return firstBytesSince(receivers, crc.getValue(), start);
         }
     }
 
