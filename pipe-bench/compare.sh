@@ -2,7 +2,7 @@
 # Side by side, on this machine, in one run: this project's standalone server against piping-server 1.12.9 (from
 # the npm registry) and a trivial relay (the ceiling), under the same load from pipe-load.jar, alternating.
 #
-#   pipe-bench/compare.sh           the full comparison (about 6 minutes)
+#   pipe-bench/compare.sh           the full comparison (about 12 minutes)
 #   pipe-bench/compare.sh --quick   a few seconds of each scenario, to see that everything runs
 #
 # Prints each figure as min / median / max of the runs, and the ratio of the medians (ours / piping-server).
