@@ -4,6 +4,8 @@
 #
 #   pipe-bench/compare.sh           the full comparison (about 12 minutes)
 #   pipe-bench/compare.sh --quick   a few seconds of each scenario, to see that everything runs
+#   OURS_JVM="-XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1" pipe-bench/compare.sh
+#                                   our server with other JVM flags than the README's
 #
 # Prints each figure as min / median / max of the runs, and the ratio of the medians (ours / piping-server).
 set -euo pipefail
@@ -37,8 +39,8 @@ wait_up() { # url
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 
-# our server as the README starts it: its JVM flags with it
-OURS_JVM="-XX:+UseSerialGC -Xms16m"
+# our server as the README starts it: its JVM flags with it (OURS_JVM="..." compare.sh tries others)
+OURS_JVM="${OURS_JVM:--XX:+UseSerialGC -Xms16m}"
 OURS_PORT=$(free_port); THEIRS_PORT=$(free_port); RELAY_PORT=$(free_port)
 OURS_TLS_PORT=$(free_port); THEIRS_TLS_PORT=$(free_port)
 java $OURS_JVM -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m --max-waiting-per-client 0 >"$WORK/ours.log" 2>&1 &
