@@ -4,8 +4,9 @@
 #
 #   pipe-bench/compare.sh           the full comparison (about 12 minutes)
 #   pipe-bench/compare.sh --quick   a few seconds of each scenario, to see that everything runs
-#   OURS_JVM="-XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1" pipe-bench/compare.sh
-#                                   our server with other JVM flags than the README's
+#   OURS_JVM="-XX:+UseG1GC" pipe-bench/compare.sh
+#                                   our server as java $OURS_JVM -jar ..., instead of through its launcher
+#                                   (examples/pipe-server, as the README starts it; JAVA_OPTS adds flags to that)
 #
 # Prints each figure as min / median / max of the runs, and the ratio of the medians (ours / piping-server).
 set -euo pipefail
@@ -39,13 +40,20 @@ wait_up() { # url
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 
-# our server as the README starts it: its JVM flags with it (OURS_JVM="..." compare.sh tries others)
-OURS_JVM="${OURS_JVM:--XX:+UseSerialGC -Xms16m}"
+# our server as the README starts it, through its launcher (which picks the JVM flags; run in the background, the
+# exec makes $! the JVM's pid), or with the JVM flags in OURS_JVM
+ours() {
+  if [ -n "${OURS_JVM:-}" ]; then
+    exec java $OURS_JVM -jar examples/target/pipe-server.jar "$@"
+  else
+    exec examples/pipe-server "$@"
+  fi
+}
 OURS_PORT=$(free_port); THEIRS_PORT=$(free_port); RELAY_PORT=$(free_port)
 OURS_TLS_PORT=$(free_port); THEIRS_TLS_PORT=$(free_port)
-java $OURS_JVM -jar examples/target/pipe-server.jar --port "$OURS_PORT" --join-timeout 10m --max-waiting-per-client 0 >"$WORK/ours.log" 2>&1 &
+ours --port "$OURS_PORT" --join-timeout 10m --max-waiting-per-client 0 >"$WORK/ours.log" 2>&1 &
 PIDS+=($!); OURS_PID=$!
-java $OURS_JVM -jar examples/target/pipe-server.jar --port "$OURS_TLS_PORT" --join-timeout 10m --max-waiting-per-client 0 \
+ours --port "$OURS_TLS_PORT" --join-timeout 10m --max-waiting-per-client 0 \
     --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" >"$WORK/ours-tls.log" 2>&1 &
 PIDS+=($!); OURS_TLS_PID=$!
 node "$WORK/node_modules/.bin/piping-server" --http-port "$THEIRS_PORT" --enable-https --https-port "$THEIRS_TLS_PORT" \
@@ -66,6 +74,8 @@ THEIRS_TLS="--url https://127.0.0.1:$THEIRS_TLS_PORT --server-pid $THEIRS_PID"
 LOAD="java -jar pipe-bench/target/pipe-load.jar"
 
 echo "# machine: $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "# ours in clear text: $(tr '\0' ' ' < "/proc/$OURS_PID/cmdline")"
+echo "# ours with TLS: $(tr '\0' ' ' < "/proc/$OURS_TLS_PID/cmdline")"
 # warm up the servers alike (the JVMs' JIT, node's own), on the shapes measured first: a long-running server is
 # compiled; a cold JVM moves its first GiB at about two thirds of its later speed (docs/BENCHMARKS.md)
 WARM_N1=1g; WARM_N8=256m; [ $QUICK = 1 ] && WARM_N1=64m && WARM_N8=16m
@@ -168,7 +178,7 @@ cold() { # label command...
   kill $pid 2>/dev/null || true
   awk -v label="$label" -v bytes="$COLD_BYTES" '{ printf "cold start %s: first %s at n=1 %.1f MiB/s, fifth %.1f: %.0f %% of warm (runs: %s)\n", label, bytes, $1, $5, 100 * $1 / $5, $0 }' "$WORK/cold-$label.txt"
 }
-cold ours java $OURS_JVM -jar examples/target/pipe-server.jar --max-waiting-per-client 0 --port
+cold ours ours --max-waiting-per-client 0 --port
 cold piping-server node "$WORK/node_modules/.bin/piping-server" --http-port
 
 python3 - "$RESULTS" <<'PY'

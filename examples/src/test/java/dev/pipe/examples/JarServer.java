@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
 final class JarServer implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "pipe-server.jar");
+    private static final Path LAUNCHER = Path.of("pipe-server");
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -42,11 +44,28 @@ final class JarServer implements AutoCloseable {
     static JarServer start(int port, String... flags) throws IOException {
         List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "--port", String.valueOf(port)));
         command.addAll(List.of(flags));
+        return start(new ProcessBuilder(command));
+    }
+
+    /**
+     * Starts the jar through its launcher ({@code examples/pipe-server}, as the README does) on a free port, with
+     * {@code environment} added to this one's and the JDK running the tests as its {@code JAVA_HOME}.
+     */
+    static JarServer launch(Map<String, String> environment, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString(), "--port", "0"));
+        command.addAll(List.of(flags));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(environment);
+        return start(builder);
+    }
+
+    private static JarServer start(ProcessBuilder builder) throws IOException {
         Path log = Files.createTempFile("pipe-server", ".log");
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        Process process = builder.redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
-        Matcher matcher = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(line));
+        Matcher matcher = Pattern.compile("https?://127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(line));
         assertTrue(matcher.find(), () -> "first line: " + line + "; its log: " + read(log));
         return new JarServer(process, Integer.parseInt(matcher.group(1)), log);
     }
@@ -73,6 +92,12 @@ final class JarServer implements AutoCloseable {
         String text = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return MetricsTest.value(text, sample);
+    }
+
+    /** The command line the server's process runs (after the launcher's exec, the JVM's own). */
+    List<String> commandLine() throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
+        return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
     }
 
     long threads() throws IOException {
