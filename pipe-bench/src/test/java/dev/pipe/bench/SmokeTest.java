@@ -77,6 +77,18 @@ class SmokeTest {
     }
 
     @Test
+    void throughputOverHttp2WithTheToolsWarmUpChecksEveryReceiversBytes() throws Exception {
+        assertTrue(LoadTool.run(new String[] {"throughput", "--url", url, "--n", "4", "--bytes", "4m", "--http2", "h2c",
+            "--warmup", "1m"}));
+    }
+
+    @Test
+    void throughputWithAChunkedUploadChecksEveryReceiversBytes() throws Exception {
+        assertTrue(LoadTool.run(new String[] {"throughput", "--url", url, "--n", "2", "--bytes", "4m", "--chunked",
+            "true"}));
+    }
+
+    @Test
     void timeToFirstByteScenarioRuns() throws Exception {
         assertTrue(LoadTool.run(new String[] {"ttfb", "--url", url, "--n", "8", "--runs", "3"}));
     }

@@ -64,6 +64,8 @@ public final class LoadTool {
               throughput  --n 8 --bytes 256m [--runs 1]     one sender, n receivers; aggregate MiB/s (n x bytes / time)
                           [--http2 h2c|h2]                  over HTTP/2 (h2c with prior knowledge; h2 for an https
                                                             --url, by ALPN) instead of HTTP/1.1
+                          [--warmup 64m]                    first an unreported run of that size, so that the
+                                                            tool's own client is compiled (HTTP/2's is heavy)
                           [--chunked true]                  the sender's body chunked, 64 KiB a chunk, as
                                                             curl -T - sends it, instead of a Content-Length
               ttfb        --n 64 [--runs 20]                sender first; time from the last receiver's request to
