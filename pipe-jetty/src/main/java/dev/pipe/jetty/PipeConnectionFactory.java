@@ -39,12 +39,20 @@ public class PipeConnectionFactory extends HttpConnectionFactory {
     public PipeConnectionFactory(HttpConfiguration configuration) {
         super(configuration);
         configuration.setHeaderCacheCaseSensitive(true);
-        // a sender's body is read 64 KiB per system call rather than Jetty's default 8 KiB (pooled buffers)
-        setInputBufferSize(Math.max(getInputBufferSize(), INPUT_BUFFER));
     }
 
-    /** The size of the buffer a connection reads requests into. */
+    /** The least a connection reads a request into at a time: a sender's body 64 KiB per system call. */
     static final int INPUT_BUFFER = 64 * 1024;
+
+    /**
+     * At least {@value #INPUT_BUFFER} bytes, rather than Jetty's 8 KiB, whatever the configuration says: Jetty keeps
+     * this size in the {@link HttpConfiguration}, which an HTTP/2 factory given the same configuration sets to its own
+     * 16 KiB when it is made, and so would have cut every HTTP/1.1 read to 16 KiB (pooled buffers).
+     */
+    @Override
+    public int getInputBufferSize() {
+        return Math.max(super.getInputBufferSize(), INPUT_BUFFER);
+    }
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
