@@ -101,6 +101,11 @@ for n in 1 8 64 256; do
     run relay "$RELAY" throughput --n $n --bytes $bytes
   done
 done
+# the machine's own ceiling: bytes through one loopback connection, no HTTP (in the relay's column)
+for _ in $(seq 1 $RUNS); do
+  loop_bytes=1g; [ $QUICK = 1 ] && loop_bytes=64m
+  run relay "" loopback --bytes $loop_bytes
+done
 # n = 1 with a chunked upload, as curl -T - sends it (64 KiB chunks): the relay passes the chunks on as they are
 for _ in $(seq 1 $RUNS); do
   bytes=256m; [ $QUICK = 1 ] && bytes=4m
@@ -203,6 +208,8 @@ figures = [
     ("throughput", "mibps", "MiB/s aggregate"),
     ("throughput", "mib_per_server_cpu_s", "MiB per server CPU-s"),
     ("throughput", "tool_cpu_s", "load tool CPU-s"),
+    ("loopback", "mibps", "loopback copy MiB/s, no HTTP"),
+    ("loopback", "mib_per_cpu_s", "loopback copy MiB per CPU-s"),
     ("throughput-chunked", "mibps", "chunked upload MiB/s aggregate"),
     ("throughput-chunked", "mib_per_server_cpu_s", "chunked MiB per server CPU-s"),
     ("throughput-h2", "mibps", "h2 (TLS) MiB/s aggregate"),
@@ -220,7 +227,7 @@ figures = [
     ("waiting", "threads_before", "threads before"), ("waiting", "threads_held", "threads held"),
 ]
 keys = sorted({k for (k, _) in rows}, key=lambda k: (k[0], int(k[1] or 0)))
-print(f"{'figure':<40} {'ours (min / median / max)':>28} {'piping-server':>28} {'relay':>24} {'ours/theirs':>11}")
+print(f"{'figure':<40} {'ours (min / median / max)':>28} {'piping-server':>28} {'relay (machine)':>24} {'ours/theirs':>11}")
 for scenario, field, label in figures:
     for key in keys:
         if key[0] != scenario:

@@ -105,7 +105,7 @@ public final class Main {
      */
     static Server start(ServerOptions options, PrintStream out) throws Exception {
         options.warnings().forEach(LOG::warn);
-        Server server = new Server(PipeServers.threadPool());
+        Server server = new Server(PipeServers.threadPool(), null, PipeServers.bufferPool());
         SystemScheduler timers = new SystemScheduler();
         server.addBean(timers, false);
         TlsCertificate certificate = certificate(options.tls());

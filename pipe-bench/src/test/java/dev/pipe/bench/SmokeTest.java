@@ -89,6 +89,11 @@ class SmokeTest {
     }
 
     @Test
+    void loopbackCeilingRuns() throws Exception {
+        assertTrue(LoadTool.run(new String[] {"loopback", "--bytes", "4m"}));
+    }
+
+    @Test
     void timeToFirstByteScenarioRuns() throws Exception {
         assertTrue(LoadTool.run(new String[] {"ttfb", "--url", url, "--n", "8", "--runs", "3"}));
     }

@@ -15,7 +15,8 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 /**
  * Jetty's HTTP/1.x connection factory, except that a response to an HTTP/1.0 request starts with an
  * {@code HTTP/1.0} status line, as piping-server answers (PROTOCOL.md section 5), that header values reach the
- * pipes as the client wrote them, and that a request body is read 64 KiB at a time. Jetty itself always answers
+ * pipes as the client wrote them, and that a request is read 64 KiB at a time (16 KiB when HTTP/2 shares its
+ * configuration; see the constructor). Jetty itself always answers
  * {@code HTTP/1.1}, which RFC 9110 allows, but a client written for the reference may read the status line.
  *
  * <p>This is the one class that uses a Jetty package that is not API ({@code org.eclipse.jetty.server.internal}):
@@ -39,20 +40,16 @@ public class PipeConnectionFactory extends HttpConnectionFactory {
     public PipeConnectionFactory(HttpConfiguration configuration) {
         super(configuration);
         configuration.setHeaderCacheCaseSensitive(true);
+        // a request is read 64 KiB per system call rather than Jetty's default 8 KiB (pooled buffers). Jetty keeps
+        // this size in the configuration: an HTTP/2 factory made with the same one sets it to HTTP/2's 16 KiB, and
+        // it must stay so, since a client with prior knowledge of HTTP/2 has what the first read took handed to
+        // the HTTP/2 connection in one buffer of that size (more, and the connection is dropped). A sender's reads
+        // grow to a chunk once its pipe streams (the servlet asks for it).
+        setInputBufferSize(Math.max(getInputBufferSize(), INPUT_BUFFER));
     }
 
-    /** The least a connection reads a request into at a time: a sender's body 64 KiB per system call. */
+    /** The size of the buffer a connection reads requests into. */
     static final int INPUT_BUFFER = 64 * 1024;
-
-    /**
-     * At least {@value #INPUT_BUFFER} bytes, rather than Jetty's 8 KiB, whatever the configuration says: Jetty keeps
-     * this size in the {@link HttpConfiguration}, which an HTTP/2 factory given the same configuration sets to its own
-     * 16 KiB when it is made, and so would have cut every HTTP/1.1 read to 16 KiB (pooled buffers).
-     */
-    @Override
-    public int getInputBufferSize() {
-        return Math.max(super.getInputBufferSize(), INPUT_BUFFER);
-    }
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {

@@ -63,6 +63,12 @@ interface Container {
         /** True when an earlier exchange on this connection ended it: this request was pipelined after it. */
         boolean endedEarlier();
 
+        /**
+         * Reads the rest of the request up to {@code bytes} at a time, where the container lets an exchange choose
+         * (a streaming sender: a chunk per system call, not the connector's smaller reads, which a waiting one keeps).
+         */
+        void readSize(int bytes);
+
         Connection NONE = new Connection() {
             @Override
             public long idleTimeout(long millis) {
@@ -91,6 +97,10 @@ interface Container {
             @Override
             public boolean endedEarlier() {
                 return false;
+            }
+
+            @Override
+            public void readSize(int bytes) {
             }
         };
     }

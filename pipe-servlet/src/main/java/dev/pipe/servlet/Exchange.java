@@ -87,6 +87,11 @@ final class Exchange implements AsyncListener {
         return Wire.of(request).ownsConnection() && container.connection(request).endedEarlier();
     }
 
+    /** Reads the rest of the request up to {@code bytes} at a time where the container allows it (HTTP/1 on Jetty). */
+    void readSize(int bytes) {
+        connection.readSize(bytes);
+    }
+
     /** Watches the connection of a request whose body is all read; false when there is no connection to watch. */
     boolean watch(Runnable onClosed) {
         return connection.watch(onClosed);

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
@@ -176,6 +178,19 @@ final class JettyContainer implements Container {
             @Override
             public boolean endedEarlier() {
                 return meta.getAttribute(ENDED) != null;
+            }
+
+            @Override
+            public void readSize(int bytes) {
+                // Jetty takes the size at the connection's next buffer; up to the largest its pool keeps, so that
+                // no read allocates a buffer of its own
+                if (meta.getConnection() instanceof AbstractConnection reading
+                        && meta.getConnector().getByteBufferPool() instanceof ArrayByteBufferPool pool) {
+                    int size = Math.min(bytes, pool.getMaxCapacity());
+                    if (size > reading.getInputBufferSize()) {
+                        reading.setInputBufferSize(size);
+                    }
+                }
             }
         };
     }

@@ -52,6 +52,7 @@ final class ServletSender implements SenderPort, ReadListener {
     private final ProgressWriter progress;
     private final Body body;
     private final boolean readWhileLent;   // window two
+    private final int chunkSize;           // what a streaming sender reads at a time, where the container lets it
     private final Scheduler scheduler;
     private final StepLoop loop = new StepLoop(this::step);
 
@@ -93,6 +94,7 @@ final class ServletSender implements SenderPort, ReadListener {
         this.progress = new ProgressWriter(exchange, writer, exchange.wire.buffersProgress());
         this.body = form == null ? new PlainBody(in, exchange.container.reads(in), pool) : new FormBody(in, form, pool);
         this.readWhileLent = window > 1;
+        this.chunkSize = pool.size();
         exchange.onGone(() -> gone(new IOException("sender gone")));
     }
 
@@ -255,6 +257,7 @@ final class ServletSender implements SenderPort, ReadListener {
             case WAITING, HOLDING -> {
                 if (demanded) {
                     to(SenderPhase.STREAMING);
+                    exchange.readSize(chunkSize);
                     body.stream();
                     return true;
                 }

@@ -13,6 +13,7 @@ import java.util.Map;
  * java -jar pipe-bench/target/pipe-load.jar skew       --url ... --n 256 --rate 50000 --seconds 10
  * java -jar pipe-bench/target/pipe-load.jar waiting    --url ... --pipes 10000 --hold 10 --server-pid PID
  * java -jar pipe-bench/target/pipe-load.jar relay      --port 0
+ * java -jar pipe-bench/target/pipe-load.jar loopback   --bytes 1g
  * </pre>
  *
  * Every receiver's bytes are checked (CRC32C against the sender's), so a fast wrong answer fails the run. With
@@ -48,6 +49,7 @@ public final class LoadTool {
             case "ttfb" -> new Ttfb(options).run();
             case "skew" -> new Skew(options).run();
             case "waiting" -> new Waiting(options).run();
+            case "loopback" -> new Loopback(options).run();
             case "relay" -> {
                 Relay.serve(options.intOption("port", 0));
                 yield true;
@@ -76,6 +78,8 @@ public final class LoadTool {
               waiting     [--pipes 10000] [--hold 10]       receivers waiting on distinct paths: still connected after
                                                             the hold, then all complete; server RSS and threads
               relay       [--port 0]                        a trivial relay: the practical ceiling
+              loopback    [--bytes 1g] [--runs 1]           bytes through one loopback connection, no HTTP: the
+                                                            machine's ceiling
             common: --url BASE (pipe URLs are BASE/PATH?n=N; default http://127.0.0.1:8080/api/v1/pipe)
                     --server-pid PID (the server's CPU, RSS and threads, from /proc)
                     --server-gc jcmd (waiting: the server is a JVM; read RSS after jcmd GC.run)
