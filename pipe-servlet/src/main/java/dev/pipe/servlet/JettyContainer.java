@@ -183,7 +183,8 @@ final class JettyContainer implements Container {
             @Override
             public void readSize(int bytes) {
                 // Jetty takes the size at the connection's next buffer; up to the largest its pool keeps, so that
-                // no read allocates a buffer of its own
+                // no read allocates a buffer of its own. A plain field in Jetty, written here by the sender's loop: a
+                // read that does not see it yet reads the connector's size, which is only slower
                 if (meta.getConnection() instanceof AbstractConnection reading
                         && meta.getConnector().getByteBufferPool() instanceof ArrayByteBufferPool pool) {
                     int size = Math.min(bytes, pool.getMaxCapacity());
