@@ -2,7 +2,7 @@
 # Side by side, on this machine, in one run: this project's standalone server against piping-server 1.12.9 (from
 # the npm registry) and a trivial relay (the ceiling), under the same load from pipe-load.jar, alternating.
 #
-#   pipe-bench/compare.sh           the full comparison (about 12 minutes)
+#   pipe-bench/compare.sh           the full comparison (about 10 minutes on 2 cores)
 #   pipe-bench/compare.sh --quick   a few seconds of each scenario, to see that everything runs
 #   OURS_JVM="-XX:+UseG1GC" pipe-bench/compare.sh
 #                                   our server as java $OURS_JVM -jar ..., instead of through its launcher
@@ -77,7 +77,7 @@ echo "# machine: $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --
 echo "# ours in clear text: $(tr '\0' ' ' < "/proc/$OURS_PID/cmdline")"
 echo "# ours with TLS: $(tr '\0' ' ' < "/proc/$OURS_TLS_PID/cmdline")"
 # warm up the servers alike (the JVMs' JIT, node's own), on the shapes measured first: a long-running server is
-# compiled; a cold JVM moves its first GiB at about two thirds of its later speed (docs/BENCHMARKS.md)
+# compiled; a cold JVM moves its first GiB slower than its later ones (docs/BENCHMARKS.md)
 WARM_N1=1g; WARM_N8=256m; [ $QUICK = 1 ] && WARM_N1=64m && WARM_N8=16m
 for target in "$OURS" "$THEIRS" "$RELAY"; do
   $LOAD throughput $target --n 1 --bytes $WARM_N1 --runs 2 >/dev/null
