@@ -1,5 +1,6 @@
 package dev.pipe.bench.load;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,17 @@ import java.util.zip.CRC32C;
  * with the sender first or the receivers first.
  */
 final class Ttfb {
+
+    /** The one line each run's sender sends, and its checksum. */
+    private static final byte[] BODY = Patterns.pattern(1024, 7);
+    private static final long BODY_CRC;
+
+    static {
+        BODY[BODY.length - 1] = '\n';
+        CRC32C crc = new CRC32C();
+        crc.update(BODY);
+        BODY_CRC = crc.getValue();
+    }
 
     private final Options options;
 
@@ -58,35 +70,30 @@ final class Ttfb {
      */
     private long[] ttfbReceiversFirstRun(int n) throws Exception {
         String path = Options.path("ttfb") + "?n=" + n;
-        byte[] body = ttfbBody();
-        CRC32C crc = new CRC32C();
-        crc.update(body);
         LineReceivers receivers = new LineReceivers(options.url(), path, n, 0);
         try (Http1 sender = Http1.connect(options.url())) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
             long start = System.nanoTime();
-            sender.request(options.url(), "PUT", path, body.length);
-            sender.out.write(body);
-            sender.out.flush();
-            ProgressReader lines = new ProgressReader(sender);
+            ProgressReader lines = send(sender, path);
             receivers.run(TimeUnit.SECONDS.toNanos(30));
             lines.awaitEnd();
-            return firstBytesSince(receivers, crc.getValue(), start);
+            return firstBytesSince(receivers, start);
         } finally {
             receivers.close();
         }
     }
 
-    /** The one line a TTFB run's sender sends. */
-    private static byte[] ttfbBody() {
-        byte[] body = Patterns.pattern(1024, 7);
-        body[body.length - 1] = '\n';
-        return body;
+    /** Sends the one line of a run, its request and body in one write; returns the reader of the sender's lines. */
+    private ProgressReader send(Http1 sender, String path) throws IOException {
+        sender.request(options.url(), "PUT", path, BODY.length);
+        sender.out.write(BODY);
+        sender.out.flush();
+        return new ProgressReader(sender);
     }
 
     /** Each receiver's first byte after {@code start}, or null when one got wrong bytes or none. */
-    private static long[] firstBytesSince(LineReceivers receivers, long crc, long start) {
-        if (!receivers.allOk(crc)) {
+    private static long[] firstBytesSince(LineReceivers receivers, long start) {
+        if (!receivers.allOk(BODY_CRC)) {
             return null;
         }
         long[] firsts = receivers.firstBytes();
@@ -105,14 +112,8 @@ final class Ttfb {
      */
     private long[] ttfbRun(int n) throws Exception {
         String path = Options.path("ttfb") + "?n=" + n;
-        byte[] body = ttfbBody();
-        CRC32C crc = new CRC32C();
-        crc.update(body);
         try (Http1 sender = Http1.connect(options.url())) {
-            sender.request(options.url(), "PUT", path, body.length);
-            sender.out.write(body);
-            sender.out.flush();
-            ProgressReader lines = new ProgressReader(sender);
+            ProgressReader lines = send(sender, path);
             lines.await("Waiting for", 1);
             LineReceivers receivers = new LineReceivers(options.url(), path, n, 0, true);
             long start;
@@ -123,7 +124,7 @@ final class Ttfb {
             } finally {
                 receivers.close();
             }
-            return firstBytesSince(receivers, crc.getValue(), start);
+            return firstBytesSince(receivers, start);
         }
     }
 }
