@@ -25,6 +25,10 @@ import java.util.List;
  *   any ──── the pipe failed (sender or every receiver gone, idle, shutdown) ────▶ ENDED
  * </pre>
  *
+ * <p>The path is given back ({@code pathFree}) when the stream has ended: with the chunk that completes a length the
+ * sender announced, or on {@code onEnd}; in both cases queued before the writes or completes that could let a receiver
+ * see its response end, so that a receiver coming back for the next transfer finds the path free.
+ *
  * <p>A write a port has started ({@link ReceiverParty.Write#ISSUED}) is counted in {@code pendingWrites} until the
  * port completes it, even when its receiver is gone or the pipe has failed, so that no port still reads a buffer
  * the sender has been given back; in {@code ENDED} the chunk is released when that count reaches zero. A write only
@@ -56,6 +60,7 @@ final class FanOut {
     private final PipeTimers timers;
     private final SerialQueue queue;
     private final Ending ending;
+    private final Runnable pathFree;   // queued when the stream has ended: by its length, or by the sender's end
     private final Moved.Report report;
     private final Duration waited;     // before it streamed, from the pipe's first party
     private final SenderParty sender;
@@ -80,8 +85,8 @@ final class FanOut {
     private long reportedNanos;
 
     /** Starts streaming, with the lock held: every receiver begins, the sender is asked for its first chunk. */
-    FanOut(Object lock, PipeConfig config, PipeTimers timers, SerialQueue queue, Ending ending, SenderParty sender,
-           List<ReceiverParty> receivers, Duration waited, Moved.Report report) {
+    FanOut(Object lock, PipeConfig config, PipeTimers timers, SerialQueue queue, Ending ending, Runnable pathFree,
+           SenderParty sender, List<ReceiverParty> receivers, Duration waited, Moved.Report report) {
         this.report = report;
         this.waited = waited;
         this.lock = lock;
@@ -89,6 +94,7 @@ final class FanOut {
         this.timers = timers;
         this.queue = queue;
         this.ending = ending;
+        this.pathFree = pathFree;
         this.sender = sender;
         this.receivers = receivers;
         long now = timers.nanoTime();
@@ -125,6 +131,10 @@ final class FanOut {
         moved.sent += length;
         lastProgressNanos = timers.nanoTime();
         heldSinceNanos = -1;
+        if (moved.sent == sender.info.contentLength()) {
+            // the last bytes of a known length: the path is free before any receiver can have them all
+            queue.add(pathFree);
+        }
         for (ReceiverParty receiver : receivers) {
             if (receiver.isActive()) {
                 receiver.queueWrite(receiver.viewOf(chunk));
@@ -141,6 +151,7 @@ final class FanOut {
         }
         expect(Flow.DEMANDED, "onEnd");
         flow = Flow.ENDING;
+        queue.add(pathFree); // before any receiver is completed (once more when the length freed it already)
         queue.add(() -> sender.report(new Progress.Sent()));
         for (ReceiverParty receiver : receivers) {
             if (receiver.isActive()) {

@@ -8,14 +8,15 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One transfer's rendezvous and life: a sender and {@code expected} receivers meet here, and the pipe moves through
  * {@link PipeState} until it ends and its registry forgets it. Once everyone is there, the bytes are moved by its
- * {@link FanOut}.
+ * {@link FanOut}. Its path is given back as soon as its sender's stream has ended ({@link Registration#pathFree}),
+ * before the last bytes have reached the receivers, so that a receiver with every byte may come back for the next
+ * transfer at once; the pipe is forgotten when it ends ({@link Registration#ended}).
  *
  * <pre>
  *            all parties here              stream ended, all written
@@ -53,7 +54,8 @@ final class Pipe {
     private final PipeConfig config;
     private final Observers observers;
     private final WaitingCounts waiting;
-    private final Consumer<Pipe> forget;
+    private final Registration registration;
+    private final Runnable pathFree;   // queued by the fan-out once the sender's stream has ended
     private final Object lock = new Object();
     private final SerialQueue queue = new SerialQueue(lock, this);
     private final PipeTimers timers;
@@ -68,18 +70,28 @@ final class Pipe {
     private FanOut fanOut;         // once STREAMING
 
     Pipe(PipeKey key, int expected, PipeConfig config, Scheduler scheduler, Observers observers,
-         WaitingCounts waiting, Consumer<Pipe> forget) {
+         WaitingCounts waiting, Registration registration) {
         this.key = key;
         this.expected = expected;
         this.config = config;
         this.observers = observers;
         this.waiting = waiting;
-        this.forget = forget;
+        this.registration = registration;
+        this.pathFree = () -> registration.pathFree(this);
         this.timers = new PipeTimers(scheduler);
         this.openedNanos = scheduler.nanoTime();
         synchronized (lock) {
             timers.arm(Kind.JOIN, this::expire, config.joinTimeout());
         }
+    }
+
+    /** How a pipe tells its registry that its path is free and that it has ended; each called on the pipe's queue. */
+    interface Registration {
+        /** The sender's stream has ended (its last bytes are on their way): a new pipe may take the path. */
+        void pathFree(Pipe pipe);
+
+        /** The pipe has reached a terminal state. */
+        void ended(Pipe pipe);
     }
 
     PipeKey key() {
@@ -178,7 +190,7 @@ final class Pipe {
         releaseTickets();
         Duration waited = Duration.ofNanos(timers.nanoTime() - openedNanos);
         queue.add(() -> observers.established(key, expected, waited));
-        fanOut = new FanOut(lock, config, timers, queue, this::end, sender, receivers, waited,
+        fanOut = new FanOut(lock, config, timers, queue, this::end, pathFree, sender, receivers, waited,
                 (sent, delivered) -> queue.add(() -> observers.bytes(key, sent, delivered)));
         LOG.debug("{} established", this);
     }
@@ -349,7 +361,7 @@ final class Pipe {
         releaseTickets();
         timers.cancelAll();
         // first of all, make the path free again
-        queue.addFirst(() -> forget.accept(this));
+        queue.addFirst(() -> registration.ended(this));
         if (fanOut != null) {
             fanOut.stop(failure);
         } else if (failure != null) {

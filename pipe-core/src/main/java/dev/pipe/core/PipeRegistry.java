@@ -3,6 +3,7 @@ package dev.pipe.core;
 import dev.pipe.core.PipeException.Reason;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,8 +20,11 @@ import java.util.function.Function;
  * Receiver receiver = registry.attachReceiver(key, 8, receiverPort);    // GET /replay?n=8, eight times
  * }</pre>
  *
- * <p>The first party to arrive creates the pipe; a pipe is forgotten as soon as it reaches a terminal state, so the
- * path is free again at once. A party that may not join (conflict, mismatch, full, a limit of
+ * <p>The first party to arrive creates the pipe. Its path is free again as soon as the sender's stream has ended
+ * (the last bytes on their way to the receivers: a new pipe may start there while they are written), or as soon as
+ * the pipe reaches a terminal state, whichever is first; until it ends, a pipe whose path is free is still counted
+ * (its place of {@link PipeConfig#maxPipes()}, {@link #size}, {@link #census}, {@link #awaitEmpty}) and still
+ * failed by {@link #close}. A party that may not join (conflict, mismatch, full, a limit of
  * {@link PipeConfig}) gets a {@link PipeException} and leaves the pipe untouched. {@link #drain()} refuses new
  * parties and lets streaming pipes finish; {@link #close()} fails every pipe and refuses new parties. Thread-safe.
  */
@@ -42,8 +46,22 @@ public final class PipeRegistry implements AutoCloseable {
     private final PipeConfig config;
     private final Scheduler scheduler;
     private final Observers observers = new Observers();
-    private final ConcurrentHashMap<PipeKey, Pipe> pipes = new ConcurrentHashMap<>();
-    private final AtomicInteger open = new AtomicInteger();   // pipes in the map: counted in, counted out once
+    private final ConcurrentHashMap<PipeKey, Pipe> pipes = new ConcurrentHashMap<>();   // by path, until it is free
+    private final Set<Pipe> finishing = ConcurrentHashMap.newKeySet();   // path free, not ended yet
+    private final AtomicInteger open = new AtomicInteger();   // pipes in either: counted in, counted out once
+    private final Pipe.Registration registration = new Pipe.Registration() {
+        @Override
+        public void pathFree(Pipe pipe) {
+            if (pipes.remove(pipe.key(), pipe)) {
+                finishing.add(pipe);
+            }
+        }
+
+        @Override
+        public void ended(Pipe pipe) {
+            forget(pipe);
+        }
+    };
     private final WaitingCounts waiting;
     private final AtomicInteger holds = new AtomicInteger();
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN); // drain(), close()
@@ -115,6 +133,9 @@ public final class PipeRegistry implements AutoCloseable {
     public Census census() {
         int[] tally = new int[3];
         for (Pipe pipe : pipes.values()) {
+            pipe.countInto(tally);
+        }
+        for (Pipe pipe : finishing) {
             pipe.countInto(tally);
         }
         return new Census(tally[0], tally[1], tally[2] + holds.get());
@@ -259,7 +280,7 @@ public final class PipeRegistry implements AutoCloseable {
                     throw new Full();
                 }
                 try {
-                    Pipe made = new Pipe(k, receivers, config, scheduler, observers, waiting, this::forget);
+                    Pipe made = new Pipe(k, receivers, config, scheduler, observers, waiting, registration);
                     created[0] = true;
                     return made;
                 } catch (RuntimeException | Error failed) {
@@ -308,10 +329,15 @@ public final class PipeRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets an ended pipe, wherever it is (by its path, or finishing with its path free); once only, whoever calls
+     * first: the pipe's own queue when it ends, or a party that found it terminal. A pipe moves from the map to
+     * {@code finishing} on its own queue, which also runs its end, so it is never in both.
+     */
     private void forget(Pipe pipe) {
-        if (pipes.remove(pipe.key(), pipe)) {
+        if (pipes.remove(pipe.key(), pipe) || finishing.remove(pipe)) {
             open.decrementAndGet();
-            if (pipes.isEmpty()) {
+            if (isEmpty()) {
                 synchronized (open) {
                     open.notifyAll();
                 }
@@ -408,7 +434,7 @@ public final class PipeRegistry implements AutoCloseable {
     public boolean awaitEmpty(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (open) {
-            while (!pipes.isEmpty()) {
+            while (!isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -420,10 +446,11 @@ public final class PipeRegistry implements AutoCloseable {
     }
 
     /**
-     * The state of pipe {@code key}, or null when there is none.
+     * The state of the pipe that holds path {@code key}, or null when none does (a pipe whose stream has ended no
+     * longer holds its path, though it may still be writing its last bytes).
      *
-     * @param key the pipe
-     * @return its state now, or null when the registry holds no such pipe
+     * @param key the pipe's path
+     * @return its state now, or null when no pipe holds the path
      */
     public PipeState state(PipeKey key) {
         Pipe pipe = pipes.get(key);
@@ -445,7 +472,11 @@ public final class PipeRegistry implements AutoCloseable {
      * @return the number of pipes the registry holds now
      */
     public int size() {
-        return pipes.size();
+        return pipes.size() + finishing.size();
+    }
+
+    private boolean isEmpty() {
+        return pipes.isEmpty() && finishing.isEmpty();
     }
 
     /** Fails every pipe ({@code SHUTTING_DOWN}) and refuses new parties. Idempotent. */
@@ -455,11 +486,14 @@ public final class PipeRegistry implements AutoCloseable {
         for (Pipe pipe : pipes.values()) {
             pipe.shutdown(false);
         }
+        for (Pipe pipe : finishing) {
+            pipe.shutdown(false);
+        }
     }
 
     @Override
     public String toString() {
         Lifecycle now = lifecycle.get();
-        return "PipeRegistry[pipes=" + pipes.size() + (now != Lifecycle.OPEN ? " " + now : "") + "]";
+        return "PipeRegistry[pipes=" + size() + (now != Lifecycle.OPEN ? " " + now : "") + "]";
     }
 }

@@ -44,8 +44,12 @@ final class Harness {
     }
 
     ScriptedSender sender(PipeKey pipe, int n) throws PipeException {
+        return sender(pipe, n, TransferInfo.UNKNOWN);
+    }
+
+    ScriptedSender sender(PipeKey pipe, int n, TransferInfo info) throws PipeException {
         ScriptedSender sender = new ScriptedSender(buffers);
-        return sender.attach(registry.attachSender(pipe, n, TransferInfo.UNKNOWN, sender));
+        return sender.attach(registry.attachSender(pipe, n, info, sender));
     }
 
     /** A receiver of {@code replay} with {@code n} receivers, holding its writes. */

@@ -111,7 +111,15 @@ class PipeRegistryTest {
         ScriptedSender sender = h.sender(1);
         assertFalse(h.registry.toString().contains(Harness.PATH));
         Pipe pipe = new Pipe(h.key, 1, PipeConfig.defaults(), h.scheduler, new Observers(), new WaitingCounts(0),
-                p -> { });
+                new Pipe.Registration() {
+                    @Override
+                    public void pathFree(Pipe pipe) {
+                    }
+
+                    @Override
+                    public void ended(Pipe pipe) {
+                    }
+                });
         assertFalse(pipe.toString().contains(Harness.PATH), pipe.toString());
         assertTrue(pipe.toString().contains(h.key.hash()), pipe.toString());
         pipe.shutdown(false);

@@ -45,6 +45,42 @@ class ContainerHttpTest {
         }
     }
 
+    /**
+     * Back to back on one path: each sender comes the moment the receiver has its whole response before, and the
+     * receiver asks again at once; the path is free by then (it is given back when the sender's stream ends), so no
+     * one is refused with "established already".
+     */
+    @ParameterizedTest
+    @MethodSource("dev.pipe.servlet.Containers#underTest")
+    void aReceiverWithItsWholeResponseMayComeBackAtOnce(Containers container) throws Exception {
+        try (TestServer server = TestServer.start(container, PipeConfig.defaults(), AccessPolicy.OPEN)) {
+            List<CompletableFuture<HttpResponse<String>>> senders = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                byte[] body = ("transfer " + i + "\n").getBytes(StandardCharsets.UTF_8);
+                CompletableFuture<HttpResponse<String>> sender = server.client().sendAsync(HttpRequest.newBuilder(
+                        server.uri("again")).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                senders.add(sender);
+                CompletableFuture<HttpResponse<byte[]>> receiver = server.client().sendAsync(HttpRequest.newBuilder(
+                        server.uri("again")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                CompletableFuture.anyOf(sender, receiver).get(30, TimeUnit.SECONDS);
+                if (sender.isDone() && !receiver.isDone()) {
+                    assertEquals(200, sender.get().statusCode(), "transfer " + i + ": " + sender.get().body());
+                }
+                HttpResponse<byte[]> got = receiver.get(30, TimeUnit.SECONDS);
+                assertEquals(200, got.statusCode(), "transfer " + i + ": " + new String(got.body(),
+                        StandardCharsets.UTF_8));
+                assertArrayEquals(body, got.body(), "transfer " + i);
+            }
+            for (CompletableFuture<HttpResponse<String>> sender : senders) {
+                HttpResponse<String> progress = sender.get(30, TimeUnit.SECONDS);
+                assertEquals(200, progress.statusCode(), progress.body());
+                assertTrue(progress.body().contains("[INFO] All receiver(s) was/were received successfully.\n"),
+                        progress.body());
+            }
+        }
+    }
+
     /** Three receivers and a sender, the sender arriving first, second, third or last: every receiver gets it all. */
     @ParameterizedTest(name = "{0}, {1} receiver(s) before the sender")
     @MethodSource("arrivals")
