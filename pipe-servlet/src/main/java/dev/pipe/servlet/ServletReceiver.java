@@ -46,14 +46,20 @@ final class ServletReceiver implements ReceiverPort {
         exchange.onGone(() -> gone(new IOException("receiver gone")));
     }
 
-    /** Called once the core accepted the receiver: go non-blocking and watch for the client leaving. */
+    /**
+     * Called once the core accepted the receiver: go non-blocking and watch for the client leaving. Over already
+     * (the client left before the core had the receiver, so {@link #gone} had no handle to tell; or the pipe ended
+     * it): the core hears of it, and nothing starts. Checked before the writer starts, since the writes it starts
+     * may carry the whole transfer to its end on this thread or another, and that end is not the client leaving.
+     */
     void attached(Receiver receiver) {
         this.handle = receiver;
-        writer.start();
-        exchange.watch(() -> gone(new IOException("receiver closed the connection")));
         if (phase.get() == Phase.OVER) {
             receiver.onDisconnect(new IOException("receiver gone"));
+            return;
         }
+        writer.start();
+        exchange.watch(() -> gone(new IOException("receiver closed the connection")));
     }
 
     @Override
