@@ -3,9 +3,6 @@ package dev.pipe.core;
 import dev.pipe.core.PipeException.Reason;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -46,15 +43,12 @@ public final class PipeRegistry implements AutoCloseable {
     private final PipeConfig config;
     private final Scheduler scheduler;
     private final Observers observers = new Observers();
-    private final ConcurrentHashMap<PipeKey, Pipe> pipes = new ConcurrentHashMap<>();   // by path, until it is free
-    private final Set<Pipe> finishing = ConcurrentHashMap.newKeySet();   // path free, not ended yet
-    private final AtomicInteger open = new AtomicInteger();   // pipes in either: counted in, counted out once
+    private final PipeTable pipes = new PipeTable();
+    private final AtomicInteger open = new AtomicInteger();   // places: pipes (counted out once) and holds
     private final Pipe.Registration registration = new Pipe.Registration() {
         @Override
         public void pathFree(Pipe pipe) {
-            if (pipes.remove(pipe.key(), pipe)) {
-                finishing.add(pipe);
-            }
+            pipes.pathFree(pipe);
         }
 
         @Override
@@ -132,12 +126,7 @@ public final class PipeRegistry implements AutoCloseable {
      */
     public Census census() {
         int[] tally = new int[3];
-        for (Pipe pipe : pipes.values()) {
-            pipe.countInto(tally);
-        }
-        for (Pipe pipe : finishing) {
-            pipe.countInto(tally);
-        }
+        pipes.forEach(pipe -> pipe.countInto(tally));
         return new Census(tally[0], tally[1], tally[2] + holds.get());
     }
 
@@ -275,7 +264,7 @@ public final class PipeRegistry implements AutoCloseable {
         Pipe pipe;
         boolean[] created = new boolean[1];
         try {
-            pipe = pipes.computeIfAbsent(key, k -> {
+            pipe = pipes.holderOrMake(key, k -> {
                 if (!takePlace()) {
                     throw new Full();
                 }
@@ -320,7 +309,7 @@ public final class PipeRegistry implements AutoCloseable {
         return new PipeException(Reason.SHUTTING_DOWN, "The server is shutting down.");
     }
 
-    /** Thrown inside computeIfAbsent, which then leaves the map as it was. */
+    /** Thrown inside {@link PipeTable#holderOrMake} (a computeIfAbsent), which then leaves the table as it was. */
     private static final class Full extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -329,19 +318,10 @@ public final class PipeRegistry implements AutoCloseable {
         }
     }
 
-    /**
-     * Forgets an ended pipe, wherever it is (by its path, or finishing with its path free); once only, whoever calls
-     * first: the pipe's own queue when it ends, or a party that found it terminal. A pipe moves from the map to
-     * {@code finishing} on its own queue, which also runs its end, so it is never in both.
-     */
+    /** Forgets an ended pipe and gives its place back, once, whoever calls first (see {@link PipeTable}). */
     private void forget(Pipe pipe) {
-        if (pipes.remove(pipe.key(), pipe) || finishing.remove(pipe)) {
+        if (pipes.forget(pipe)) {
             open.decrementAndGet();
-            if (isEmpty()) {
-                synchronized (open) {
-                    open.notifyAll();
-                }
-            }
         }
     }
 
@@ -410,9 +390,7 @@ public final class PipeRegistry implements AutoCloseable {
      */
     public void drain() {
         lifecycle.compareAndSet(Lifecycle.OPEN, Lifecycle.DRAINING);
-        for (Pipe pipe : pipes.values()) {
-            pipe.shutdown(true);
-        }
+        pipes.forEachHolder(pipe -> pipe.shutdown(true));
     }
 
     /**
@@ -432,17 +410,7 @@ public final class PipeRegistry implements AutoCloseable {
      * @throws InterruptedException when the thread is interrupted while it waits
      */
     public boolean awaitEmpty(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (open) {
-            while (!isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(open, left);
-            }
-        }
-        return true;
+        return pipes.awaitEmpty(timeout);
     }
 
     /**
@@ -453,7 +421,7 @@ public final class PipeRegistry implements AutoCloseable {
      * @return its state now, or null when no pipe holds the path
      */
     public PipeState state(PipeKey key) {
-        Pipe pipe = pipes.get(key);
+        Pipe pipe = pipes.holder(key);
         return pipe == null ? null : pipe.state();
     }
 
@@ -472,28 +440,19 @@ public final class PipeRegistry implements AutoCloseable {
      * @return the number of pipes the registry holds now
      */
     public int size() {
-        return pipes.size() + finishing.size();
-    }
-
-    private boolean isEmpty() {
-        return pipes.isEmpty() && finishing.isEmpty();
+        return pipes.size();
     }
 
     /** Fails every pipe ({@code SHUTTING_DOWN}) and refuses new parties. Idempotent. */
     @Override
     public void close() {
         lifecycle.set(Lifecycle.CLOSED);
-        for (Pipe pipe : pipes.values()) {
-            pipe.shutdown(false);
-        }
-        for (Pipe pipe : finishing) {
-            pipe.shutdown(false);
-        }
+        pipes.forEach(pipe -> pipe.shutdown(false));
     }
 
     @Override
     public String toString() {
         Lifecycle now = lifecycle.get();
-        return "PipeRegistry[pipes=" + size() + (now != Lifecycle.OPEN ? " " + now : "") + "]";
+        return "PipeRegistry[pipes=" + pipes.size() + (now != Lifecycle.OPEN ? " " + now : "") + "]";
     }
 }
