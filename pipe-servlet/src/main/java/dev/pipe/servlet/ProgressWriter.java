@@ -93,7 +93,13 @@ final class ProgressWriter {
             if (closed || writing || (buffered && !finishing)) {
                 return;
             }
-            if (pending.length() > 0) {
+            if (exchange.isEnded()) {
+                // cut off already (its client left) or ended by the container: its response is not ours to touch
+                // any more (Tomcat may have given it to another connection); a cut still runs, so that the sender's
+                // machine reaches its end
+                closed = true;
+                cutNow = cut;
+            } else if (pending.length() > 0) {
                 byte[] text = pending.toString().getBytes(StandardCharsets.UTF_8);
                 pending.setLength(0);
                 if (buffered) {
