@@ -17,12 +17,6 @@ import org.slf4j.LoggerFactory;
  * One asynchronous request/response of a pipe party: holds the {@link AsyncContext}, lifts the idle timeout of its
  * connection (HTTP/1) or its stream (HTTP/2) for as long as the pipe's own timeouts govern, and ends the exchange
  * exactly once, normally or by abort.
- *
- * <p>Threads: the pipe ends the exchange from any thread, and the container may end it on its own (a client gone,
- * an error) and report that through {@link #onComplete}. Ending it ({@link #complete}, {@link #abort}) and the
- * container's report of its end exclude each other (one monitor, held only for the container's non-blocking calls),
- * so that nothing reaches the container's request once it has been recycled: Tomcat reuses its request and response
- * objects for the next request, on any connection, as soon as its listeners have heard of the end.
  */
 final class Exchange implements AsyncListener {
 
@@ -38,7 +32,6 @@ final class Exchange implements AsyncListener {
     private final String method;   // for the log: the request may be recycled once the client has gone
     private final PipeRegistry registry;   // told of a refusal
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final Object ending = new Object();   // see the class comment
     private volatile Runnable onGone = () -> { };
     private volatile Runnable onEnded = () -> { };
 
@@ -120,10 +113,7 @@ final class Exchange implements AsyncListener {
 
     /** Ends the exchange normally: whatever was written is the whole response. */
     void complete() {
-        synchronized (ending) {
-            if (!ended.compareAndSet(false, true)) {
-                return;
-            }
+        if (ended.compareAndSet(false, true)) {
             LOG.debug("completing {} {}", method, this);
             restoreIdleTimeout();
             try {
@@ -131,8 +121,8 @@ final class Exchange implements AsyncListener {
             } catch (RuntimeException x) {
                 LOG.debug("complete failed", x);
             }
+            onEnded.run();
         }
-        onEnded.run();
     }
 
     /**
@@ -189,16 +179,13 @@ final class Exchange implements AsyncListener {
 
     /** Cuts the exchange off, so that the client sees an incomplete response rather than a clean end. */
     void abort() {
-        synchronized (ending) {
-            if (!ended.compareAndSet(false, true)) {
-                return;
-            }
+        if (ended.compareAndSet(false, true)) {
             LOG.debug("aborting {} {}", method, this);
             container.abort(response, async);
             // HTTP/1: close the connection, so that the client cannot mistake the cut for an end
             connection.close();
+            onEnded.run();
         }
-        onEnded.run();
     }
 
     private void restoreIdleTimeout() {
@@ -209,10 +196,7 @@ final class Exchange implements AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
-        synchronized (ending) {
-            // waits for an abort or complete under way on another thread: the container recycles the request next
-            ended.set(true);
-        }
+        ended.set(true);
         onEnded.run();
     }
 
