@@ -16,10 +16,11 @@ import java.util.function.Function;
  *               └──────────────────ended──────────────────▲
  * </pre>
  *
- * <p>Threads: lock-free (a concurrent map and set), safe from any thread. A pipe moves from the map to the set on
- * its own queue, which also runs its end, so it is never in both; {@link #forget} takes it out once, whoever calls
- * first (its own end, or a party that found it terminal). {@link #awaitEmpty} waits on this object's monitor, which
- * {@link #forget} notifies when the last pipe goes.
+ * <p>Threads: a concurrent map and set, safe from any thread. A pipe moves from the map to the set in one step
+ * under the map's lock for its path, added to the set before it leaves the map, so that it is never in neither
+ * ({@link #awaitEmpty} and a census may see it twice for a moment, never not at all); {@link #forget} takes it out of
+ * both and says so once, whoever calls first (its own end, or a party that found it terminal). {@link #awaitEmpty} waits on this object's monitor, notified whenever
+ * the last pipe goes.
  */
 final class PipeTable {
 
@@ -38,22 +39,34 @@ final class PipeTable {
 
     /** The path of {@code pipe} is free: a new pipe may take it while this one finishes. */
     void pathFree(Pipe pipe) {
-        if (byPath.remove(pipe.key(), pipe)) {
+        // one step under the map's lock for this path: a forget() racing with it finds the pipe in one place or the
+        // other; one that came first (the pipe ended before its path was given back) leaves nothing to move
+        byPath.computeIfPresent(pipe.key(), (key, holder) -> {
+            if (holder != pipe) {
+                return holder;
+            }
             finishing.add(pipe);
-        }
+            return null;
+        });
     }
 
     /** Takes out an ended pipe wherever it is; true the one time it was there. */
     boolean forget(Pipe pipe) {
-        if (byPath.remove(pipe.key(), pipe) || finishing.remove(pipe)) {
-            if (isEmpty()) {
-                synchronized (this) {
-                    notifyAll();
-                }
-            }
+        boolean held = byPath.remove(pipe.key(), pipe);
+        boolean finished = finishing.remove(pipe);
+        if (held || finished) {
+            notifyIfEmpty();
             return true;
         }
         return false;
+    }
+
+    private void notifyIfEmpty() {
+        if (isEmpty()) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
     }
 
     /** Every pipe that holds its path. */
