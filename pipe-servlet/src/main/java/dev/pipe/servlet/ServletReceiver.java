@@ -49,16 +49,18 @@ final class ServletReceiver implements ReceiverPort {
     /**
      * Called once the core accepted the receiver: go non-blocking and watch for the client leaving. Over already
      * (the client left before the core had the receiver, so {@link #gone} had no handle to tell; or the pipe ended
-     * it): the core hears of it, and nothing starts. Checked before the writer starts, since the writes it starts
-     * may carry the whole transfer to its end on this thread or another, and that end is not the client leaving.
+     * it): the core hears of it, and nothing is watched. Read before the writer starts, since the writes it starts
+     * may carry the whole transfer to its end on this thread or another, and that end is not the client leaving; the
+     * writer starts either way, so that what was queued (the line of a receiver refused before now) is written.
      */
     void attached(Receiver receiver) {
         this.handle = receiver;
-        if (phase.get() == Phase.OVER) {
+        boolean over = phase.get() == Phase.OVER;
+        writer.start();
+        if (over) {
             receiver.onDisconnect(new IOException("receiver gone"));
             return;
         }
-        writer.start();
         exchange.watch(() -> gone(new IOException("receiver closed the connection")));
     }
 
