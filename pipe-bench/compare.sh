@@ -136,17 +136,23 @@ done
 TTFB_RUNS=20; [ $QUICK = 1 ] && TTFB_RUNS=2
 SKEW_SECONDS=10; [ $QUICK = 1 ] && SKEW_SECONDS=1
 WAIT_PIPES=10000; WAIT_HOLD=10; [ $QUICK = 1 ] && WAIT_PIPES=100 && WAIT_HOLD=1
+# the latency scenarios against the relay too (it says the progress lines they wait for): what the machine and the
+# tool allow, a blocking relay writing to each receiver in turn
 for _ in $(seq 1 $RUNS); do
   run ours "$OURS" ttfb --n 64 --runs $TTFB_RUNS
   run piping-server "$THEIRS" ttfb --n 64 --runs $TTFB_RUNS
+  run relay "$RELAY" ttfb --n 64 --runs $TTFB_RUNS
   run ours "$OURS" ttfb --n 64 --runs $TTFB_RUNS --order receivers-first
   run piping-server "$THEIRS" ttfb --n 64 --runs $TTFB_RUNS --order receivers-first
+  run relay "$RELAY" ttfb --n 64 --runs $TTFB_RUNS --order receivers-first
 done
 for _ in $(seq 1 $RUNS); do
   run ours "$OURS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
   run piping-server "$THEIRS" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
+  run relay "$RELAY" skew --n 256 --rate 50000 --seconds $SKEW_SECONDS
   run ours "$OURS" skew --n 8 --rate 50000 --seconds $SKEW_SECONDS
   run piping-server "$THEIRS" skew --n 8 --rate 50000 --seconds $SKEW_SECONDS
+  run relay "$RELAY" skew --n 8 --rate 50000 --seconds $SKEW_SECONDS
 done
 run ours "$OURS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD --server-gc jcmd
 run piping-server "$THEIRS" waiting --pipes $WAIT_PIPES --hold $WAIT_HOLD
@@ -226,6 +232,7 @@ figures = [
     ("ttfb-receivers-first", "p50_ms", "TTFB p50 ms, receivers first"),
     ("ttfb-receivers-first", "p99_ms", "TTFB p99 ms, receivers first"),
     ("skew", "p50_ms", "skew p50 ms"), ("skew", "p99_ms", "skew p99 ms"), ("skew", "max_ms", "skew max ms"),
+    ("skew", "server_cpu_s", "server CPU-s in skew"),
     ("skew", "server_rss_kib", "server RSS KiB in skew (peak)"),
     ("waiting", "connected", "still connected"), ("waiting", "completed", "completed"),
     ("waiting", "kb_per_connection", "RSS kB per connection"),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipe.bench.load.LoadTool;
+import dev.pipe.bench.load.Relay;
 import dev.pipe.jetty.PipeServers;
 import dev.pipe.servlet.PipeServlet;
 import java.util.Collection;
@@ -107,6 +108,25 @@ class SmokeTest {
     void waitingScenarioHoldsAndCompletesEveryPipe() throws Exception {
         assertTrue(LoadTool.run(new String[] {"waiting", "--url", url, "--pipes", "100", "--hold", "1",
             "--server-pid", String.valueOf(ProcessHandle.current().pid())}));
+    }
+
+    /**
+     * The trivial relay, the ceiling in compare.sh's table, serves every scenario it has a column for: both uploads,
+     * and the latency scenarios, which wait for its progress lines.
+     */
+    @Test
+    void theRelayServesEveryScenarioItIsACeilingFor() throws Exception {
+        try (Relay relay = Relay.start(0)) {
+            String base = "http://127.0.0.1:" + relay.port();
+            assertTrue(LoadTool.run(new String[] {"throughput", "--url", base, "--n", "4", "--bytes", "4m"}));
+            assertTrue(LoadTool.run(new String[] {"throughput", "--url", base, "--n", "2", "--bytes", "4m",
+                "--chunked", "true"}));
+            assertTrue(LoadTool.run(new String[] {"ttfb", "--url", base, "--n", "8", "--runs", "3"}));
+            assertTrue(LoadTool.run(new String[] {"ttfb", "--url", base, "--n", "8", "--runs", "3",
+                "--order", "receivers-first"}));
+            assertTrue(LoadTool.run(new String[] {"skew", "--url", base, "--n", "16", "--rate", "200000",
+                "--seconds", "1"}));
+        }
     }
 
     /** A run whose receivers do not get the bytes fails, rather than reporting a fast wrong answer. */

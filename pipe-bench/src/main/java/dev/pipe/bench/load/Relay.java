@@ -18,15 +18,21 @@ import java.util.Map;
  * The practical ceiling: a trivial relay that speaks just enough HTTP/1.1 to pass one sender's body to n receivers
  * with blocking copies on one thread per pipe, no framing of its own (the sender's Content-Length), no checks, no
  * timeouts. A pipe server cannot move bytes faster than this does on the same machine.
+ *
+ * <p>It tells its sender the few progress lines the latency scenarios wait for, in piping-server's words ("Waiting
+ * for", "A receiver was connected", "Start sending", chunked), so that time to first byte and lockstep skew have a
+ * ceiling too; each receiver's first write carries its response head and the first bytes together.
  */
-final class Relay {
+public final class Relay implements AutoCloseable {
 
     private final Map<String, Waiting> pipes = new HashMap<>();
+    private final ServerSocket server;
 
     private static final class Waiting {
         final int n;
         final List<Socket> receivers = new ArrayList<>();
         Socket sender;
+        OutputStream senderOut;
         InputStream senderIn;
         long length;
         boolean chunked;
@@ -36,20 +42,54 @@ final class Relay {
         }
     }
 
+    private Relay(ServerSocket server) {
+        this.server = server;
+    }
+
+    /** Serves on {@code port} (0: any) until the process ends. */
     static void serve(int port) throws IOException {
-        Relay relay = new Relay();
-        try (ServerSocket server = new ServerSocket()) {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress("127.0.0.1", port), 1024);
-            System.out.println("relay listening on http://127.0.0.1:" + server.getLocalPort());
-            while (true) {
-                Socket socket = server.accept();
-                socket.setTcpNoDelay(true);
-                Thread thread = new Thread(() -> relay.handle(socket), "relay-conn");
-                thread.setDaemon(true);
-                thread.start();
-            }
+        try (Relay relay = start(port)) {
+            System.out.println("relay listening on http://127.0.0.1:" + relay.port());
+            relay.acceptAll();
         }
+    }
+
+    /** A relay on {@code port} (0: any), serving on a thread of its own until {@link #close()}d. */
+    public static Relay start(int port) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress("127.0.0.1", port), 1024);
+        Relay relay = new Relay(server);
+        Thread acceptor = new Thread(() -> {
+            try {
+                relay.acceptAll();
+            } catch (IOException closed) {
+                // close() ends it
+            }
+        }, "relay-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return relay;
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptAll() throws IOException {
+        while (true) {
+            Socket socket = server.accept();
+            socket.setTcpNoDelay(true);
+            Thread thread = new Thread(() -> handle(socket), "relay-conn");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
     }
 
     private void handle(Socket socket) {
@@ -80,17 +120,25 @@ final class Relay {
             }
             Waiting ready = null;
             synchronized (this) {
-                Waiting pipe = pipes.computeIfAbsent(path, k -> new Waiting(0));
-                if (pipe.n == 0) {
+                Waiting pipe = pipes.get(path);
+                if (pipe == null) {
                     pipes.put(path, pipe = new Waiting(n));
                 }
                 if (parts[0].equals("GET")) {
                     pipe.receivers.add(socket);
+                    if (pipe.sender != null) {
+                        progress(pipe.senderOut, "[INFO] A receiver was connected.\n");
+                    }
                 } else {
                     pipe.sender = socket;
+                    pipe.senderOut = socket.getOutputStream();
                     pipe.senderIn = in;
                     pipe.length = length;
                     pipe.chunked = chunked;
+                    pipe.senderOut.write(SENDER_HEAD);
+                    if (pipe.receivers.size() < pipe.n) {
+                        progress(pipe.senderOut, "[INFO] Waiting for " + pipe.n + " receiver(s)...\n");
+                    }
                 }
                 if (pipe.sender != null && pipe.receivers.size() == pipe.n) {
                     pipes.remove(path);
@@ -109,6 +157,19 @@ final class Relay {
         }
     }
 
+    private static final byte[] SENDER_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+
+    /** One progress line to the sender, as a chunk of its response. */
+    private static void progress(OutputStream sender, String line) throws IOException {
+        byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
+        sender.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        sender.write(bytes);
+        sender.write(CRLF);
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private static void run(Waiting pipe) throws IOException {
         List<OutputStream> outs = new ArrayList<>();
         // a chunked body goes on as it came, framing and all: the relay only watches for its last chunk
@@ -118,32 +179,40 @@ final class Relay {
                 .getBytes(StandardCharsets.ISO_8859_1);
         LastChunk last = pipe.chunked ? new LastChunk() : null;
         for (Socket receiver : pipe.receivers) {
-            OutputStream out = receiver.getOutputStream();
-            out.write(head);
-            outs.add(out);
+            outs.add(receiver.getOutputStream());
         }
-        byte[] buffer = new byte[64 * 1024];
+        progress(pipe.senderOut, "[INFO] Start sending to " + pipe.n + " receiver(s)!\n");
+        // the first round: the head and the first bytes in one write per receiver
+        byte[] buffer = new byte[head.length + 64 * 1024];
+        System.arraycopy(head, 0, buffer, 0, head.length);
+        int offset = head.length;
         long left = pipe.length;
         try {
             while (left != 0) {
-                int read = pipe.senderIn.read(buffer, 0, left < 0 ? buffer.length : (int) Math.min(buffer.length, left));
+                int room = buffer.length - offset;
+                int read = pipe.senderIn.read(buffer, offset, left < 0 ? room : (int) Math.min(room, left));
                 if (read < 0) {
                     break;
                 }
                 for (OutputStream out : outs) {
-                    out.write(buffer, 0, read);
+                    out.write(buffer, 0, offset + read);
                 }
                 if (left > 0) {
                     left -= read;
                 }
-                if (last != null && last.seen(buffer, read)) {
+                if (last != null && last.seen(buffer, offset, read)) {
                     break;
                 }
+                offset = 0;
             }
-            OutputStream senderOut = pipe.sender.getOutputStream();
-            senderOut.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            senderOut.flush();
+            if (offset > 0) {
+                for (OutputStream out : outs) {
+                    out.write(buffer, 0, offset); // an empty body: the head alone
+                }
+            }
+            progress(pipe.senderOut, "[INFO] Sent successfully!\n");
+            pipe.senderOut.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            pipe.senderOut.flush();
         } finally {
             for (Socket receiver : pipe.receivers) {
                 receiver.close();
@@ -164,10 +233,11 @@ final class Relay {
         private long size;
         private long skip;
 
-        /** True once the end of the last chunk has gone by in {@code bytes[0, count)}. */
-        boolean seen(byte[] bytes, int count) {
-            int i = 0;
-            while (i < count) {
+        /** True once the end of the last chunk has gone by in {@code bytes[from, from + count)}. */
+        boolean seen(byte[] bytes, int from, int count) {
+            int i = from;
+            int end = from + count;
+            while (i < end) {
                 if (state == State.SIZE) {
                     byte b = bytes[i++];
                     if (b == '\n') {
@@ -179,7 +249,7 @@ final class Relay {
                     }
                     continue;
                 }
-                int step = (int) Math.min(skip, count - i);
+                int step = (int) Math.min(skip, end - i);
                 i += step;
                 skip -= step;
                 if (skip == 0) {
