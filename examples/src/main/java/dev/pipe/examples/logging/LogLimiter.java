@@ -56,12 +56,14 @@ public final class LogLimiter extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
                               Throwable t) {
-        if (level == null || logger.getName().equals(SELF)
+        // first what costs least: logback asks this filter on every level check, isDebugEnabled() included, and Jetty
+        // asks that several times for each write it makes; such a check is of a level not written, and ends here
+        if (level == null || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
+            return FilterReply.NEUTRAL; // not written anyway: nothing to count (isEnabledFor would ask this filter)
+        }
+        if (logger.getName().equals(SELF)
                 || !level.isGreaterOrEqual(Level.WARN) && !logger.getName().startsWith("org.eclipse.jetty")) {
             return FilterReply.NEUTRAL;
-        }
-        if (!level.isGreaterOrEqual(logger.getEffectiveLevel())) {
-            return FilterReply.NEUTRAL; // not written anyway: nothing to count (isEnabledFor would ask this filter)
         }
         Kind kind = kind(logger.getName() + ' ' + level + ' '
                 + (format == null ? "" : format.substring(0, Math.min(format.length(), KEY_CHARS))), logger);
