@@ -25,6 +25,11 @@ import java.util.Map;
  */
 public final class Relay implements AutoCloseable {
 
+    /** The head of a sender's response: its progress lines follow, chunked. */
+    private static final byte[] SENDER_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private final Map<String, Waiting> pipes = new HashMap<>();
     private final ServerSocket server;
 
@@ -157,9 +162,6 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private static final byte[] SENDER_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-
     /** One progress line to the sender, as a chunk of its response. */
     private static void progress(OutputStream sender, String line) throws IOException {
         byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
@@ -167,8 +169,6 @@ public final class Relay implements AutoCloseable {
         sender.write(bytes);
         sender.write(CRLF);
     }
-
-    private static final byte[] CRLF = {'\r', '\n'};
 
     private static void run(Waiting pipe) throws IOException {
         List<OutputStream> outs = new ArrayList<>();
