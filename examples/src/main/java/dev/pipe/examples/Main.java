@@ -156,15 +156,19 @@ public final class Main {
         context.setErrorHandler(new PlainErrorHandler());
         server.setStopTimeout(5_000);
         try {
-            server.start();
+            connector.open(); // the port first: one in use is said at once, not after the warm-up
         } catch (IOException e) {
             if (!(e.getCause() instanceof java.net.BindException)) {
                 throw e;
             }
-            server.stop();
+            connector.close();
             throw new UsageException(options.host() + ":" + options.port() + " is in use (" + e.getCause().getMessage()
                     + "): choose another --port, or stop what listens there");
         }
+        if (options.warmup() > 0) {
+            warmUp(options); // clients that connect meanwhile wait in the port's backlog
+        }
+        server.start();
 
         String host = options.host().equals("0.0.0.0") || options.host().equals("::") ? "127.0.0.1" : options.host();
         if (host.contains(":")) {
@@ -186,6 +190,20 @@ public final class Main {
                 + "/help)");
         out.flush();
         return server;
+    }
+
+    /** Runs {@link Warmup}; a warm-up that fails is a line in the log, not a reason not to start. */
+    private static void warmUp(ServerOptions options) {
+        try {
+            Duration took = Warmup.run(options.warmup(), options.config());
+            int bytes = options.warmup();
+            String size = bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB"
+                    : bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
+            LOG.info("warmed up: {} through a private loopback copy of the server in {} ms (--warmup 0 skips it)",
+                    size, took.toMillis());
+        } catch (Exception e) {
+            LOG.warn("warm-up failed, starting without it: {}", e.toString());
+        }
     }
 
     /** The certificate the TLS flags name, or null for plain HTTP. */

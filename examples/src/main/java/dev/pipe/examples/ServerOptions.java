@@ -14,7 +14,7 @@ import java.util.Map;
  * a flag wins over its variable, and the variable over the default.
  */
 record ServerOptions(String host, int port, String pathPrefix, PipeConfig config, Path tokenFile, Duration grace,
-                     boolean trustForwarded, boolean http2, Tls tls, boolean metrics, boolean help,
+                     boolean trustForwarded, boolean http2, Tls tls, boolean metrics, int warmup, boolean help,
                      java.util.List<String> warnings) {
 
     /**
@@ -46,6 +46,12 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
      * address: trust its forwarded headers, or raise this.
      */
     static final int DEFAULT_WAITING_PER_CLIENT = 1000;
+
+    /**
+     * Bytes the server moves through a private copy of itself before it opens its port ({@link Warmup}): enough for
+     * the relay's path to be compiled (a few hundred chunks), a few tenths of a second at startup.
+     */
+    static final int DEFAULT_WARMUP = 64 * 1024 * 1024;
 
     static final String USAGE = """
             Usage: java -jar pipe-server.jar [options]
@@ -85,6 +91,9 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
                                       environment variable PIPE_TLS_PASSWORD
               --metrics true|false    serve /metrics (Prometheus) and /status     [PIPE_METRICS]    (true)
                                       (a live page); with --token-file they need the metrics role
+              --warmup SIZE           bytes moved through a private loopback      [PIPE_WARMUP]     (64m)
+                                      copy of the server before it opens its port, so that the first
+                                      transfer runs at full speed; 0 to start at once
               --help                  print this help and exit
               --version               print this server's version and exit
 
@@ -114,7 +123,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
             Map.entry("--tls-cert", "PIPE_TLS_CERT"),
             Map.entry("--tls-key", "PIPE_TLS_KEY"),
             Map.entry("--tls-keystore", "PIPE_TLS_KEYSTORE"),
-            Map.entry("--metrics", "PIPE_METRICS"));
+            Map.entry("--metrics", "PIPE_METRICS"),
+            Map.entry("--warmup", "PIPE_WARMUP"));
 
     /** Reads {@code args} over {@code env} over the defaults. */
     static ServerOptions parse(String[] args, Map<String, String> env) throws UsageException {
@@ -185,8 +195,9 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
         boolean trust = bool(values, "--trust-forwarded", false);
         boolean http2 = bool(values, "--http2", true);
         boolean metrics = bool(values, "--metrics", true);
+        int warmup = size(values, "--warmup", DEFAULT_WARMUP, 0, 1024 * 1024 * 1024);
         return new ServerOptions(host, port, prefix, config, tokenFile, grace, trust, http2, tls(values, env), metrics,
-                help, unknownVariables(env));
+                warmup, help, unknownVariables(env));
     }
 
     /**
@@ -259,7 +270,7 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
         throw new UsageException(flag + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
     }
 
-    /** A size written {@code 65536}, {@code 64k} or {@code 1m}. */
+    /** A size written {@code 65536}, {@code 64k}, {@code 1m} or {@code 1g}. */
     private static int size(Map<String, String> values, String flag, int fallback, int min, int max)
             throws UsageException {
         String text = values.get(flag);
@@ -267,7 +278,8 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
             return fallback;
         }
         String lower = text.trim().toLowerCase(java.util.Locale.ROOT);
-        long unit = lower.endsWith("k") ? 1024 : lower.endsWith("m") ? 1024 * 1024 : 1;
+        long unit = lower.endsWith("k") ? 1024 : lower.endsWith("m") ? 1024 * 1024
+                : lower.endsWith("g") ? 1024 * 1024 * 1024 : 1;
         try {
             long value = Long.parseLong(unit == 1 ? lower : lower.substring(0, lower.length() - 1)) * unit;
             if (value >= min && value <= max) {
@@ -276,7 +288,19 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
         } catch (NumberFormatException e) {
             // fall through to the message
         }
-        throw new UsageException(flag + " must be a size from 4k to 16m (65536, 64k, 1m), not '" + text + "'");
+        throw new UsageException(flag + " must be a size from " + sizeText(min) + " to " + sizeText(max)
+                + " (65536, 64k, 1m), not '" + text + "'");
+    }
+
+    /** {@code bytes} as {@link #size} reads it: 0, 4k, 16m, 1g. */
+    private static String sizeText(int bytes) {
+        for (String unit : new String[] {"g", "m", "k"}) {
+            int scale = unit.equals("g") ? 1 << 30 : unit.equals("m") ? 1 << 20 : 1 << 10;
+            if (bytes >= scale && bytes % scale == 0) {
+                return bytes / scale + unit;
+            }
+        }
+        return Integer.toString(bytes);
     }
 
     private static Duration duration(Map<String, String> values, String flag, Duration fallback) throws UsageException {

@@ -44,7 +44,7 @@ class MainTest {
                 "--max-waiting-per-client", "PIPE_MAX_WAITING_PER_CLIENT", "--token-file", "PIPE_TOKEN_FILE",
                 "--grace", "PIPE_GRACE", "--trust-forwarded", "PIPE_TRUST_FORWARDED", "--http2", "PIPE_HTTP2",
                 "--tls-cert", "PIPE_TLS_CERT", "--tls-key", "PIPE_TLS_KEY", "--tls-keystore", "PIPE_TLS_KEYSTORE",
-                "PIPE_TLS_PASSWORD", "--metrics", "PIPE_METRICS", "--version"}) {
+                "PIPE_TLS_PASSWORD", "--metrics", "PIPE_METRICS", "--warmup", "PIPE_WARMUP", "--version"}) {
             assertTrue(help.contains(flag), () -> flag + " missing from --help:\n" + help);
         }
     }
@@ -122,6 +122,15 @@ class MainTest {
         assertEquals(true, limits.trustForwarded());
         assertEquals(2, ServerOptions.parse(new String[] {"--window", "2"}, Map.of()).config().window());
         assertEquals(1024 * 1024, ServerOptions.parse(new String[] {"--chunk-size", "1m"}, Map.of()).config().chunkSize());
+        assertEquals(64 * 1024 * 1024, defaults.warmup(), "the first transfer runs warm unless told otherwise");
+        assertEquals(0, ServerOptions.parse(new String[] {"--warmup", "0"}, Map.of()).warmup(), "0: start at once");
+        assertEquals(1 << 30, ServerOptions.parse(new String[0], Map.of("PIPE_WARMUP", "1g")).warmup());
+        assertEquals("--warmup must be a size from 0 to 1g (65536, 64k, 1m), not '2g'", assertThrows(
+                ServerOptions.UsageException.class, () -> ServerOptions.parse(new String[] {"--warmup", "2g"},
+                        Map.of())).getMessage());
+        assertEquals("--chunk-size must be a size from 4k to 16m (65536, 64k, 1m), not '1k'", assertThrows(
+                ServerOptions.UsageException.class, () -> ServerOptions.parse(new String[] {"--chunk-size", "1k"},
+                        Map.of())).getMessage());
 
         ServerOptions set = ServerOptions.parse(new String[] {"--port=9000", "--join-timeout", "45s",
                 "--slow-receiver", "drop-after=30s", "--path-prefix", "/"},
@@ -179,6 +188,35 @@ class MainTest {
             assertArrayEquals(body, receiver.get(30, TimeUnit.SECONDS).body());
         } finally {
             server.stop();
+        }
+    }
+
+    /**
+     * The warm-up goes through whatever limits the server is given: it moves its bytes on a private copy of the
+     * server, to two receivers, even when the server allows one.
+     */
+    @Test
+    void theWarmUpGoesThroughWhateverTheServersLimits() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(Main.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        Server server = null;
+        try {
+            server = Main.start(ServerOptions.parse(new String[] {"--port", "0", "--max-receivers", "1",
+                    "--max-waiting-per-client", "1", "--warmup", "1m"}, Map.of()), new PrintStream(
+                    new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            java.util.List<String> said = lines.list.stream().map(e -> e.getFormattedMessage())
+                    .filter(line -> line.startsWith("warm")).toList();
+            assertEquals(1, said.size(), said.toString());
+            assertTrue(said.get(0).startsWith("warmed up: 1 MiB "), said.get(0));
+        } finally {
+            log.detachAppender(lines);
+            if (server != null) {
+                server.stop();
+            }
         }
     }
 

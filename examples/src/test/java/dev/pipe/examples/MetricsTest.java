@@ -175,6 +175,46 @@ class MetricsTest {
         }
     }
 
+    /**
+     * The warm-up a server runs before it opens its port ({@code --warmup}, on by default) is one line of its own:
+     * its transfers are neither in the server's figures nor in its transfer log, and the server's own first transfer
+     * is counted as the first.
+     */
+    @Test
+    void theWarmUpIsOneLineOfItsOwnAndNoneOfTheServersTransfers() throws Exception {
+        ch.qos.logback.classic.Logger pipeLog = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("dev.pipe.core.Pipe");
+        ch.qos.logback.classic.Logger mainLog = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(Main.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> transfers =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lifecycle =
+                new ch.qos.logback.core.read.ListAppender<>();
+        transfers.start();
+        lifecycle.start();
+        pipeLog.addAppender(transfers);
+        mainLog.addAppender(lifecycle);
+        try (Started s = start()) {
+            java.util.List<String> warmedUp = lifecycle.list.stream().map(e -> e.getFormattedMessage())
+                    .filter(line -> line.startsWith("warmed up")).toList();
+            assertEquals(1, warmedUp.size(), lifecycle.list.toString());
+            assertTrue(warmedUp.get(0).matches("warmed up: 64 MiB through a private loopback copy of the server in "
+                    + "[0-9]+ ms \\(--warmup 0 skips it\\)"), warmedUp.get(0));
+            assertEquals(java.util.List.of(), transfers.list, "the warm-up's transfers are not in the transfer log");
+            String before = get(s.base() + "/metrics", null).body();
+            assertEquals(0, value(before, "pipe_transfers_total{outcome=\"completed\"}"));
+            assertEquals(0, value(before, "pipe_bytes_sent_bytes_total"));
+
+            transfer(s, new byte[1000], 1, null);
+            String after = get(s.base() + "/metrics", null).body();
+            assertEquals(1, value(after, "pipe_transfers_total{outcome=\"completed\"}"));
+            assertEquals(1000, value(after, "pipe_bytes_sent_bytes_total"));
+        } finally {
+            pipeLog.detachAppender(transfers);
+            mainLog.detachAppender(lifecycle);
+        }
+    }
+
     /** Sends {@code payload} to {@code n} receivers on a secret path and waits for all of them. */
     void transfer(Started s, byte[] payload, int n, String token) throws Exception {
         String url = s.pipes() + "/" + SECRET_PATH + "?n=" + n;
