@@ -48,7 +48,7 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
     static final int DEFAULT_WAITING_PER_CLIENT = 1000;
 
     /**
-     * Bytes the server moves through a private copy of itself before it opens its port ({@link Warmup}): enough for
+     * Bytes the server moves through a private copy of itself before it takes requests ({@link Warmup}): enough for
      * the relay's path to be compiled (a few hundred chunks), a few tenths of a second at startup.
      */
     static final int DEFAULT_WARMUP = 64 * 1024 * 1024;
@@ -92,7 +92,7 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
               --metrics true|false    serve /metrics (Prometheus) and /status     [PIPE_METRICS]    (true)
                                       (a live page); with --token-file they need the metrics role
               --warmup SIZE           bytes moved through a private loopback      [PIPE_WARMUP]     (64m)
-                                      copy of the server before it opens its port, so that the first
+                                      copy of the server before it takes requests, so that the first
                                       transfer runs at full speed; 0 to start at once
               --help                  print this help and exit
               --version               print this server's version and exit
@@ -281,11 +281,12 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
         long unit = lower.endsWith("k") ? 1024 : lower.endsWith("m") ? 1024 * 1024
                 : lower.endsWith("g") ? 1024 * 1024 * 1024 : 1;
         try {
-            long value = Long.parseLong(unit == 1 ? lower : lower.substring(0, lower.length() - 1)) * unit;
+            long value = Math.multiplyExact(Long.parseLong(unit == 1 ? lower
+                    : lower.substring(0, lower.length() - 1)), unit);
             if (value >= min && value <= max) {
                 return (int) value;
             }
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             // fall through to the message
         }
         throw new UsageException(flag + " must be a size from " + sizeText(min) + " to " + sizeText(max)

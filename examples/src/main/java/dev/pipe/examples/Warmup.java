@@ -6,11 +6,14 @@ import dev.pipe.servlet.PipeServlet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,22 +21,23 @@ import org.eclipse.jetty.server.Server;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves transfers through a private copy of the server's HTTP path on loopback before the server opens its port, so
- * that a user's first transfer runs compiled code instead of paying for the JVM's class loading and first compiles
- * (docs/BENCHMARKS.md, the cold start).
+ * Moves transfers through a private copy of the server's relay path on loopback before the server accepts
+ * requests, so that a user's first transfer runs compiled code instead of paying for the JVM's class loading and
+ * first compiles (docs/BENCHMARKS.md, the cold start).
  *
- * <p>The private server is the same stack as the real one ({@link PipeServers#server}: the connector, the servlet,
- * the core) with a registry of its own, so the real server's figures do not count its transfers, and its transfer
- * log lines are left out; it is stopped before the real server starts. Two transfers: one with a
- * {@code Content-Length} to one receiver ({@code curl -T FILE}) and one chunked to two receivers
- * ({@code cat | curl -T -}).
+ * <p>The private server is built as the standalone one is, in clear text ({@link PipeServers#server}: the pipe
+ * connector, the servlet, the core, the server's chunk size and window), with a registry of its own, so the real
+ * server's figures do not count its transfers, and its transfer log lines are left out; it is stopped before the
+ * real server starts. Two transfers: one with a {@code Content-Length} to one receiver ({@code curl -T FILE}) and one
+ * chunked to two receivers ({@code cat | curl -T -}). Each has {@link #LIMIT} to finish, after which its sockets are
+ * closed and the warm-up fails (the server then starts without it).
  *
- * <p>Threads: runs on the caller's thread, blocking, at startup; each receiver reads on a thread of its own.
+ * <p>Threads: the caller's waits, at startup; the sender and each receiver run on a daemon thread of their own.
  */
 final class Warmup {
 
-    /** How long the whole warm-up may take before the server starts without finishing it. */
-    private static final Duration LIMIT = Duration.ofSeconds(30);
+    /** How long each warm-up transfer may take. */
+    static final Duration LIMIT = Duration.ofSeconds(20);
     private static final int WRITE = 64 * 1024;
     /** The logger of the one line per finished transfer (the core's {@code TransferLog}). */
     private static final String TRANSFER_LOGGER = "dev.pipe.core.Pipe";
@@ -45,29 +49,45 @@ final class Warmup {
      * Runs the warm-up transfers, {@code bytes} in all, through a private server on a free loopback port.
      *
      * @return how long it took
-     * @throws Exception when the private server did not start or a transfer did not go through within
+     * @throws Exception when the private server did not start or stop, or a transfer did not go through within
      *                   {@link #LIMIT} (the real server is usable all the same)
      */
     static Duration run(long bytes, PipeConfig config) throws Exception {
         long start = System.nanoTime();
         ch.qos.logback.classic.Logger transfers = transferLogger();
         ch.qos.logback.classic.Level level = transfers == null ? null : transfers.getLevel();
-        if (transfers != null) {
-            transfers.setLevel(ch.qos.logback.classic.Level.WARN);
-        }
-        // the server's settings (its chunk size and window are the relay's path), without its limits on parties, and
-        // with timeouts that cut a stalled warm-up off (a sender's write has no timeout of its own)
-        PipeServlet servlet = new PipeServlet(config.withMaxWaitingPerClient(0)
-                .withMaxReceivers(PipeConfig.RECEIVERS_CAP).withJoinTimeout(LIMIT).withIdleTimeout(LIMIT));
-        Server server = PipeServers.server(InetAddress.getLoopbackAddress().getHostAddress(), 0, "/", servlet);
         try {
-            server.start();
-            int port = PipeServers.port(server);
-            long deadline = System.nanoTime() + LIMIT.toNanos();
-            transfer(port, "/warmup-length", bytes * 3 / 4, 1, false, deadline);
-            transfer(port, "/warmup-chunked?n=2", bytes / 4, 2, true, deadline);
+            if (transfers != null) {
+                transfers.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+            // the server's settings (its chunk size and window are the relay's path), without its limits on parties
+            PipeServlet servlet = new PipeServlet(config.withMaxWaitingPerClient(0)
+                    .withMaxReceivers(PipeConfig.RECEIVERS_CAP).withJoinTimeout(LIMIT).withIdleTimeout(LIMIT));
+            Server server = PipeServers.server(InetAddress.getLoopbackAddress().getHostAddress(), 0, "/", servlet);
+            server.setStopTimeout(0); // nothing of it is worth waiting for once the transfers are over
+            Exception failed = null;
+            try {
+                server.start();
+                int port = PipeServers.port(server);
+                transfer(port, "/warmup-length", bytes * 3 / 4, 1, false);
+                transfer(port, "/warmup-chunked?n=2", bytes / 4, 2, true);
+            } catch (Exception e) {
+                failed = e;
+            } finally {
+                try {
+                    server.stop(); // destroys the servlet too: its timer thread ends
+                } catch (Exception e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
         } finally {
-            server.stop(); // destroys the servlet too: its timer thread ends
             if (transfers != null) {
                 transfers.setLevel(level);
             }
@@ -75,65 +95,97 @@ final class Warmup {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** One transfer of {@code bytes} to {@code n} receivers; returns when every receiver has had them all. */
-    private static void transfer(int port, String path, long bytes, int n, boolean chunked, long deadline)
-            throws Exception {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Long>[] received = new CompletableFuture[n];
+    /** One transfer of {@code bytes} to {@code n} receivers; returns when the sender and every receiver are done. */
+    private static void transfer(int port, String path, long bytes, int n, boolean chunked) throws IOException,
+            InterruptedException {
+        List<Socket> sockets = new CopyOnWriteArrayList<>();
+        CompletableFuture<?>[] parties = new CompletableFuture<?>[n + 1];
         for (int i = 0; i < n; i++) {
-            received[i] = CompletableFuture.supplyAsync(() -> receive(port, path), Warmup::thread);
+            parties[i] = CompletableFuture.runAsync(() -> receive(connect(port, sockets), path, bytes),
+                    Warmup::thread);
         }
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(timeoutMillis(deadline));
+        parties[n] = CompletableFuture.runAsync(() -> send(connect(port, sockets), path, bytes, chunked),
+                Warmup::thread);
+        try {
+            CompletableFuture.allOf(parties).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
+            throw new IOException("a warm-up transfer failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new IOException("a warm-up transfer took longer than " + LIMIT.toSeconds() + " s");
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close(); // ends a party still blocked in a write or a read
+            }
+        }
+    }
+
+    /** Sends {@code bytes} of zeros to the pipe at {@code path}, then reads its answer, which must be 200. */
+    private static void send(Socket socket, String path, long bytes, boolean chunked) {
+        try (socket) {
             OutputStream out = socket.getOutputStream();
             String head = "PUT " + path + " HTTP/1.1\r\nHost: warmup\r\nConnection: close\r\n"
                     + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + bytes + "\r\n") + "\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             byte[] block = new byte[WRITE];
-            byte[] chunkHead = (Integer.toHexString(WRITE) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
             for (long left = bytes; left > 0; left -= WRITE) {
                 int length = (int) Math.min(WRITE, left);
                 if (chunked) {
-                    out.write(length == WRITE ? chunkHead
-                            : (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 }
                 out.write(block, 0, length);
                 if (chunked) {
-                    out.write(crlf);
+                    out.write('\r');
+                    out.write('\n');
                 }
             }
             if (chunked) {
                 out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             }
             out.flush();
-            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
-        }
-        for (CompletableFuture<Long> receiver : received) {
-            long got;
-            try {
-                got = receiver.get(timeoutMillis(deadline), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw new IOException("a warm-up receiver failed: " + e.getCause(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IOException("a warm-up receiver took longer than " + LIMIT.toSeconds() + " s");
-            }
-            if (got < bytes) {
-                throw new IOException("a warm-up receiver got " + got + " of " + bytes + " bytes");
-            }
+            answer(socket.getInputStream(), "the warm-up sender");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** Receives the pipe at {@code path}; returns how many bytes came, head included. */
-    private static long receive(int port, String path) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout((int) LIMIT.toMillis());
+    /** Receives the pipe at {@code path}: a 200 and at least {@code bytes} after its head. */
+    private static void receive(Socket socket, String path, long bytes) {
+        try (socket) {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: warmup\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            return in.transferTo(OutputStream.nullOutputStream());
+            long got = answer(socket.getInputStream(), "a warm-up receiver");
+            if (got < bytes) {
+                throw new IOException("a warm-up receiver got " + got + " of " + bytes + " bytes");
+            }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads an answer to its end; returns how many bytes followed its status line, which must say 200. */
+    private static long answer(InputStream in, String who) throws IOException {
+        StringBuilder status = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0 || status.length() > 200) {
+                throw new IOException(who + " got no answer");
+            }
+            status.append((char) c);
+        }
+        if (!status.toString().startsWith("HTTP/1.1 200 ")) {
+            throw new IOException(who + " was answered '" + status.toString().strip() + "'");
+        }
+        return in.transferTo(OutputStream.nullOutputStream());
+    }
+
+    /** A connection to the private server, listed in {@code sockets} so that it can be closed from outside. */
+    private static Socket connect(int port, List<Socket> sockets) {
+        try {
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            sockets.add(socket);
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -141,14 +193,6 @@ final class Warmup {
         Thread thread = new Thread(task, "pipe-warmup");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static int timeoutMillis(long deadline) throws IOException {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-            throw new IOException("the warm-up took longer than " + LIMIT.toSeconds() + " s");
-        }
-        return (int) left;
     }
 
     /** The transfer log's logger when logback is the binding (as in the standalone jar), else null. */

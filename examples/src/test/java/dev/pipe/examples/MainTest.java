@@ -128,6 +128,8 @@ class MainTest {
         assertEquals("--warmup must be a size from 0 to 1g (65536, 64k, 1m), not '2g'", assertThrows(
                 ServerOptions.UsageException.class, () -> ServerOptions.parse(new String[] {"--warmup", "2g"},
                         Map.of())).getMessage());
+        assertThrows(ServerOptions.UsageException.class, () -> ServerOptions.parse(
+                new String[] {"--warmup", "17179869184g"}, Map.of()), "a size too large for a long is too large");
         assertEquals("--chunk-size must be a size from 4k to 16m (65536, 64k, 1m), not '1k'", assertThrows(
                 ServerOptions.UsageException.class, () -> ServerOptions.parse(new String[] {"--chunk-size", "1k"},
                         Map.of())).getMessage());

@@ -42,10 +42,12 @@ class MetricsTest {
     /** Starts the standalone server with {@code args}; returns it and its base URL (no prefix). */
     static Started start(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 4];
         all[0] = "--port";
         all[1] = "0";
-        System.arraycopy(args, 0, all, 2, args.length);
+        all[2] = "--warmup"; // these tests are of the figures; the one of the warm-up asks for it
+        all[3] = "0";
+        System.arraycopy(args, 0, all, 4, args.length);
         Server server = Main.start(ServerOptions.parse(all, Map.of()), new PrintStream(out, true,
                 StandardCharsets.UTF_8));
         Matcher matcher = Pattern.compile("pipe serving (http://127\\.0\\.0\\.1:\\d+)(\\S*)/ ")
@@ -176,7 +178,7 @@ class MetricsTest {
     }
 
     /**
-     * The warm-up a server runs before it opens its port ({@code --warmup}, on by default) is one line of its own:
+     * The warm-up a server runs before it takes requests ({@code --warmup}, on by default) is one line of its own:
      * its transfers are neither in the server's figures nor in its transfer log, and the server's own first transfer
      * is counted as the first.
      */
@@ -194,7 +196,9 @@ class MetricsTest {
         lifecycle.start();
         pipeLog.addAppender(transfers);
         mainLog.addAppender(lifecycle);
-        try (Started s = start()) {
+        ch.qos.logback.classic.Level level = pipeLog.getLevel();
+        try (Started s = start("--warmup", "64m")) {
+            assertEquals(level, pipeLog.getLevel(), "the transfer log is as it was before the warm-up");
             java.util.List<String> warmedUp = lifecycle.list.stream().map(e -> e.getFormattedMessage())
                     .filter(line -> line.startsWith("warmed up")).toList();
             assertEquals(1, warmedUp.size(), lifecycle.list.toString());
@@ -205,7 +209,18 @@ class MetricsTest {
             assertEquals(0, value(before, "pipe_transfers_total{outcome=\"completed\"}"));
             assertEquals(0, value(before, "pipe_bytes_sent_bytes_total"));
 
+            CompletableFuture<dev.pipe.core.TransferSummary> ended = new CompletableFuture<>();
+            s.server().getBean(dev.pipe.servlet.PipeServlet.class).registry().observe(new dev.pipe.core.PipeObserver() {
+                @Override
+                public void onEnd(dev.pipe.core.TransferSummary summary) {
+                    ended.complete(summary); // the log line, an observer attached before this one, is written
+                }
+            });
             transfer(s, new byte[1000], 1, null);
+            ended.get(30, TimeUnit.SECONDS);
+            assertEquals(1, transfers.list.size(), "the server's own first transfer is logged: " + transfers.list);
+            assertTrue(transfers.list.get(0).getFormattedMessage().contains(" completed: n=1, 1000 bytes sent"),
+                    transfers.list.get(0).getFormattedMessage());
             String after = get(s.base() + "/metrics", null).body();
             assertEquals(1, value(after, "pipe_transfers_total{outcome=\"completed\"}"));
             assertEquals(1000, value(after, "pipe_bytes_sent_bytes_total"));
