@@ -196,11 +196,8 @@ public final class Main {
     private static void warmUp(ServerOptions options) {
         try {
             Duration took = Warmup.run(options.warmup(), options.config());
-            int bytes = options.warmup();
-            String size = bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB"
-                    : bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " bytes";
-            LOG.info("warmed up: {} through a private loopback copy of the server in {} ms (--warmup 0 skips it)",
-                    size, took.toMillis());
+            LOG.info("warmed up (--warmup {}) through a private loopback copy of the server in {} ms; "
+                    + "--warmup 0 skips it", ServerOptions.sizeText(options.warmup()), took.toMillis());
         } catch (Exception e) {
             LOG.warn("warm-up failed, starting without it: {}", e.toString());
         }

@@ -293,15 +293,18 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
                 + " (65536, 64k, 1m), not '" + text + "'");
     }
 
-    /** {@code bytes} as {@link #size} reads it: 0, 4k, 16m, 1g. */
-    private static String sizeText(int bytes) {
-        for (String unit : new String[] {"g", "m", "k"}) {
-            int scale = unit.equals("g") ? 1 << 30 : unit.equals("m") ? 1 << 20 : 1 << 10;
-            if (bytes >= scale && bytes % scale == 0) {
-                return bytes / scale + unit;
-            }
+    /** {@code bytes} as a size flag is written: 0, 4k, 16m, 1g, 1000. */
+    static String sizeText(int bytes) {
+        if (bytes == 0) {
+            return "0";
         }
-        return Integer.toString(bytes);
+        if (bytes % (1 << 30) == 0) {
+            return (bytes >> 30) + "g";
+        }
+        if (bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + "m";
+        }
+        return bytes % (1 << 10) == 0 ? (bytes >> 10) + "k" : Integer.toString(bytes);
     }
 
     private static Duration duration(Map<String, String> values, String flag, Duration fallback) throws UsageException {

@@ -130,6 +130,11 @@ class MainTest {
                         Map.of())).getMessage());
         assertThrows(ServerOptions.UsageException.class, () -> ServerOptions.parse(
                 new String[] {"--warmup", "17179869184g"}, Map.of()), "a size too large for a long is too large");
+        assertEquals("64m", ServerOptions.sizeText(64 * 1024 * 1024));
+        assertEquals("1g", ServerOptions.sizeText(1 << 30));
+        assertEquals("4k", ServerOptions.sizeText(4096));
+        assertEquals("1000", ServerOptions.sizeText(1000));
+        assertEquals("0", ServerOptions.sizeText(0));
         assertEquals("--chunk-size must be a size from 4k to 16m (65536, 64k, 1m), not '1k'", assertThrows(
                 ServerOptions.UsageException.class, () -> ServerOptions.parse(new String[] {"--chunk-size", "1k"},
                         Map.of())).getMessage());
@@ -213,7 +218,7 @@ class MainTest {
             java.util.List<String> said = lines.list.stream().map(e -> e.getFormattedMessage())
                     .filter(line -> line.startsWith("warm")).toList();
             assertEquals(1, said.size(), said.toString());
-            assertTrue(said.get(0).startsWith("warmed up: 1 MiB "), said.get(0));
+            assertTrue(said.get(0).startsWith("warmed up (--warmup 1m) "), said.get(0));
         } finally {
             log.detachAppender(lines);
             if (server != null) {

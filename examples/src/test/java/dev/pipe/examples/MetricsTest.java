@@ -202,8 +202,8 @@ class MetricsTest {
             java.util.List<String> warmedUp = lifecycle.list.stream().map(e -> e.getFormattedMessage())
                     .filter(line -> line.startsWith("warmed up")).toList();
             assertEquals(1, warmedUp.size(), lifecycle.list.toString());
-            assertTrue(warmedUp.get(0).matches("warmed up: 64 MiB through a private loopback copy of the server in "
-                    + "[0-9]+ ms \\(--warmup 0 skips it\\)"), warmedUp.get(0));
+            assertTrue(warmedUp.get(0).matches("warmed up \\(--warmup 64m\\) through a private loopback copy of the "
+                    + "server in [0-9]+ ms; --warmup 0 skips it"), warmedUp.get(0));
             assertEquals(java.util.List.of(), transfers.list, "the warm-up's transfers are not in the transfer log");
             String before = get(s.base() + "/metrics", null).body();
             assertEquals(0, value(before, "pipe_transfers_total{outcome=\"completed\"}"));
