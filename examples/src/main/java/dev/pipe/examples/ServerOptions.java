@@ -34,11 +34,11 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
     }
 
     /**
-     * The standalone server's window: larger than the library's 64 KiB, since a 256 KiB chunk moves 1.5 times the
-     * bytes to 64 receivers on the same CPU (docs/BENCHMARKS.md), for 256 KiB of heap and 256 KiB of direct memory
-     * per streaming pipe.
+     * The standalone server's window: larger than the library's 64 KiB, since each chunk costs one write per
+     * receiver: a 1 MiB chunk moved 1.2 times the bytes of a 256 KiB one per server CPU-second to one receiver and 1.5
+     * times to 8, 64 and 256 (docs/BENCHMARKS.md), for 1 MiB of direct memory per streaming pipe. 4 MiB moved no more.
      */
-    static final int DEFAULT_CHUNK = 256 * 1024;
+    static final int DEFAULT_CHUNK = 1024 * 1024;
 
     /**
      * The standalone server's limit of waiting parties per address: far more than people start by hand, far fewer
@@ -67,7 +67,7 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
               --idle-timeout DURATION how long a streaming pipe may stay silent   [PIPE_IDLE_TIMEOUT] (1h)
               --max-receivers N       the largest n a pipe may have, 1 to 256     [PIPE_MAX_RECEIVERS] (256)
               --slow-receiver POLICY  block, or drop-after=DURATION               [PIPE_SLOW_RECEIVER] (block)
-              --chunk-size SIZE       bytes a pipe holds in flight, 4k to 16m     [PIPE_CHUNK_SIZE] (256k)
+              --chunk-size SIZE       bytes a pipe holds in flight, 4k to 16m     [PIPE_CHUNK_SIZE] (1m)
               --window 1|2            chunks a pipe may hold: 2 reads the next    [PIPE_WINDOW]     (1)
                                       while the current one is being written
               --max-pipes N           pipes (waiting or streaming) held at once;  [PIPE_MAX_PIPES]  (20000)

@@ -39,6 +39,8 @@ final class Warmup {
     /** How long each warm-up transfer may take. */
     static final Duration LIMIT = Duration.ofSeconds(20);
     private static final int WRITE = 64 * 1024;
+    /** The private server's largest chunk: 64 MiB are 256 passes through the relay's path per receiver. */
+    static final int WARM_CHUNK = 256 * 1024;
     /** The logger of the one line per finished transfer (the core's {@code TransferLog}). */
     private static final String TRANSFER_LOGGER = "dev.pipe.core.Pipe";
 
@@ -60,8 +62,10 @@ final class Warmup {
             if (transfers != null) {
                 transfers.setLevel(ch.qos.logback.classic.Level.WARN);
             }
-            // the server's settings (its chunk size and window are the relay's path), without its limits on parties
-            PipeServlet servlet = new PipeServlet(config.withMaxWaitingPerClient(0)
+            // the server's settings (its window is the relay's path), without its limits on parties, in chunks of at
+            // most WARM_CHUNK: what gets compiled is what runs often, once per chunk (a larger chunk takes the same path)
+            PipeServlet servlet = new PipeServlet(config.withChunkSize(Math.min(config.chunkSize(), WARM_CHUNK))
+                    .withMaxWaitingPerClient(0)
                     .withMaxReceivers(PipeConfig.RECEIVERS_CAP).withJoinTimeout(LIMIT).withIdleTimeout(LIMIT));
             Server server = PipeServers.server(InetAddress.getLoopbackAddress().getHostAddress(), 0, "/", servlet);
             server.setStopTimeout(0); // nothing of it is worth waiting for once the transfers are over

@@ -107,7 +107,7 @@ class MainTest {
         assertEquals(Duration.ofHours(1), defaults.config().idleTimeout());
         assertEquals(256, defaults.config().maxReceivers());
         assertEquals(SlowReceiverPolicy.block(), defaults.config().slowReceiver());
-        assertEquals(256 * 1024, defaults.config().chunkSize());
+        assertEquals(1024 * 1024, defaults.config().chunkSize());
         assertEquals(1, defaults.config().window());
         assertEquals(20_000, defaults.config().maxPipes());
         assertEquals(1000, defaults.config().maxWaitingPerClient());

@@ -202,7 +202,8 @@ public final class PipeServers {
      * Jetty's buffer pool, keeping buffers up to {@value #LARGEST_POOLED_BUFFER} bytes rather than its default 64 KiB:
      * a streaming sender then reads a chunk of up to that size per system call into a pooled buffer (the servlet asks
      * for it once the pipe streams; a waiting sender reads what the connector reads). Against 64 KiB reads, one sender
-     * to one receiver moved 7 % more per second for 14 % less CPU per byte (docs/BENCHMARKS.md).
+     * to one receiver moved 7 % more per second for 14 % less CPU per byte with 256 KiB reads, and 1 MiB reads (the
+     * standalone server's chunk) moved 9 % more again for 20 % less than 256 KiB (docs/BENCHMARKS.md).
      *
      * @return a new pool, for {@code new Server(threadPool, scheduler, bufferPool)}
      */
@@ -211,7 +212,7 @@ public final class PipeServers {
     }
 
     /** The largest buffer a {@link #bufferPool()} keeps: a sender's reads while its pipe streams, at most. */
-    public static final int LARGEST_POOLED_BUFFER = 256 * 1024;
+    public static final int LARGEST_POOLED_BUFFER = 1024 * 1024;
 
     /**
      * 32, or 8 per core on a machine with more than four.

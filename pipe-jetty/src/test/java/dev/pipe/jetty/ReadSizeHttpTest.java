@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 class ReadSizeHttpTest {
 
     private static final int KIB = 1024;
-    private static final int CHUNK = 256 * KIB;
+    private static final int CHUNK = 1024 * KIB;
 
     private Server server;
     private final CompletableFuture<Connection> firstConnection = new CompletableFuture<>();
@@ -72,7 +72,7 @@ class ReadSizeHttpTest {
         assertEquals(64 * KIB, sizes[1], "once it streams: the largest buffer the pool keeps");
     }
 
-    /** The standalone server's connector, with the servlet's chunk at 256 KiB; the first connection is recorded. */
+    /** The standalone server's connector, with the servlet's chunk at 1 MiB; the first connection is recorded. */
     private ServerConnector start(boolean http2, ArrayByteBufferPool pool) throws Exception {
         server = new Server(PipeServers.threadPool(), null, pool);
         ServerConnector connector = PipeServers.connector(server, "127.0.0.1", 0, false, http2);

@@ -25,6 +25,19 @@ final class DirectBuffers {
         this.capacity = capacity;
     }
 
+    /**
+     * A pool of {@code size}-byte buffers that keeps at most {@code chunks} idle ones and at most {@code bytes} of them
+     * (at least one), so that large chunks do not leave much direct memory behind after a burst of transfers.
+     */
+    static DirectBuffers keeping(int size, int chunks, int bytes) {
+        return new DirectBuffers(size, Math.max(1, Math.min(chunks, bytes / size)));
+    }
+
+    /** How many idle buffers the pool keeps at most. */
+    int capacity() {
+        return capacity;
+    }
+
     int size() {
         return size;
     }

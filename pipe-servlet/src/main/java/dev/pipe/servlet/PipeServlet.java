@@ -54,8 +54,9 @@ public class PipeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PipeServlet.class);
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
-    /** Direct chunks kept for the next transfers when transfers end. */
+    /** Direct chunks kept for the next transfers when transfers end: 32 of up to 256 KiB, 8 MiB of larger ones. */
     private static final int IDLE_CHUNKS = 32;
+    private static final int IDLE_BYTES = 8 * 1024 * 1024;
 
     private final transient PipeRegistry registry;
     private final transient SystemScheduler ownScheduler;
@@ -85,7 +86,7 @@ public class PipeServlet extends HttpServlet {
     public PipeServlet(PipeConfig config, AccessPolicy access) {
         this.ownScheduler = new SystemScheduler();
         this.registry = new PipeRegistry(config, ownScheduler);
-        this.chunks = new DirectBuffers(config.chunkSize(), IDLE_CHUNKS);
+        this.chunks = DirectBuffers.keeping(config.chunkSize(), IDLE_CHUNKS, IDLE_BYTES);
         this.gate = new Gate(Objects.requireNonNull(access, "access"));
     }
 
@@ -107,7 +108,7 @@ public class PipeServlet extends HttpServlet {
     public PipeServlet(PipeRegistry registry, AccessPolicy access) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ownScheduler = null;
-        this.chunks = new DirectBuffers(registry.config().chunkSize(), IDLE_CHUNKS);
+        this.chunks = DirectBuffers.keeping(registry.config().chunkSize(), IDLE_CHUNKS, IDLE_BYTES);
         this.gate = new Gate(Objects.requireNonNull(access, "access"));
     }
 
