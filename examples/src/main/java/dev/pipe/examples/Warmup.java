@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * first compiles (docs/BENCHMARKS.md, the cold start).
  *
  * <p>The private server is built as the standalone one is, in clear text ({@link PipeServers#server}: the pipe
- * connector, the servlet, the core, the server's chunk size and window), with a registry of its own, so the real
- * server's figures do not count its transfers, and its transfer log lines are left out; it is stopped before the
- * real server starts. Two transfers: one with a {@code Content-Length} to one receiver ({@code curl -T FILE}) and one
+ * connector, the servlet, the core, the server's window, chunks of at most {@link #WARM_CHUNK}), with a registry of
+ * its own, so the real server's figures do not count its transfers, and its transfer log lines are left out; it is
+ * stopped before the real server starts. Two transfers: one with a {@code Content-Length} to one receiver ({@code curl -T FILE}) and one
  * chunked to two receivers ({@code cat | curl -T -}). Each has {@link #LIMIT} to finish, after which its sockets are
  * closed and the warm-up fails (the server then starts without it).
  *
