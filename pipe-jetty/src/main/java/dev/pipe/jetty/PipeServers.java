@@ -203,13 +203,19 @@ public final class PipeServers {
      * a streaming sender then reads a chunk of up to that size per system call into a pooled buffer (the servlet asks
      * for it once the pipe streams; a waiting sender reads what the connector reads). Against 64 KiB reads, one sender
      * to one receiver moved 7 % more per second for 14 % less CPU per byte with 256 KiB reads, and 1 MiB reads (the
-     * standalone server's chunk) moved 9 % more again for 20 % less than 256 KiB (docs/BENCHMARKS.md).
+     * standalone server's chunk) moved 11 % more again for 21 % less than 256 KiB (docs/BENCHMARKS.md). The pool keeps
+     * at most {@value #IDLE_DIRECT_MEMORY} bytes of idle direct buffers (Jetty's own heuristic is an eighth of the
+     * heap's limit), so that a burst of fast senders does not leave their read buffers behind.
      *
      * @return a new pool, for {@code new Server(threadPool, scheduler, bufferPool)}
      */
     public static ArrayByteBufferPool bufferPool() {
-        return new ArrayByteBufferPool(0, -1, LARGEST_POOLED_BUFFER);
+        // buckets every 4 KiB (-1: Jetty's factor), no bound per bucket, heap buffers by Jetty's heuristic
+        return new ArrayByteBufferPool(0, -1, LARGEST_POOLED_BUFFER, -1, 0, IDLE_DIRECT_MEMORY);
     }
+
+    /** The most idle direct memory a {@link #bufferPool()} keeps. */
+    public static final long IDLE_DIRECT_MEMORY = 64L * 1024 * 1024;
 
     /** The largest buffer a {@link #bufferPool()} keeps: a sender's reads while its pipe streams, at most. */
     public static final int LARGEST_POOLED_BUFFER = 1024 * 1024;

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * A {@code multipart/form-data} request body (an HTML form) whose payload is its first file part: the raw body is
- * read into an array of the chunk size, since the {@link MultipartDecoder} works on arrays and picks the payload out
+ * read into an array of the chunk size (at most {@value #MAX_ARRAY} bytes), since the {@link MultipartDecoder} works on arrays and picks the payload out
  * as regions of that same array, without a copy; each region is copied once into a direct chunk when it is lent
  * (a heap buffer would be copied once per receiver, into the JDK's temporary direct buffer, on every socket write).
  * What comes before the file (fields, a preamble) is decoded and forgotten, up to {@link #MAX_BEFORE_PAYLOAD}; what
@@ -21,6 +21,11 @@ final class FormBody implements Body {
 
     /** How much of a form may come before its file: fields and preamble are read and forgotten, but not forever. */
     static final long MAX_BEFORE_PAYLOAD = 1024 * 1024;
+    /**
+     * The largest array a form is read into, whatever the chunk size: a form's sender holds it from its first byte,
+     * while its pipe waits too, so a large chunk (the standalone server's 1 MiB) does not make waiting forms larger.
+     */
+    static final int MAX_ARRAY = 256 * 1024;
 
     private final ServletInputStream in;
     private final MultipartDecoder form;
@@ -42,7 +47,7 @@ final class FormBody implements Body {
         this.in = in;
         this.form = form;
         this.pool = pool;
-        this.array = new byte[pool.size()];
+        this.array = new byte[Math.min(pool.size(), MAX_ARRAY)];
     }
 
     @Override

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pipe.core.PipeConfig;
 import dev.pipe.core.PipeState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -127,6 +128,22 @@ class MultipartHttpTest {
         assertEquals(List.of("application/octet-stream"), got.headers().allValues("Content-Type"));
         assertCompleted(sender.get(30, TimeUnit.SECONDS).body(), 1, waiting(1), HttpAsserts.RECEIVER_CONNECTED,
                 started(1));
+    }
+
+    /** With chunks larger than a form's array (the standalone server's 1 MiB), a form's file still arrives whole. */
+    @Test
+    void formThroughChunksLargerThanItsArrayArrivesWhole() throws Exception {
+        try (TestServer large = TestServer.start(container, PipeConfig.defaults().withChunkSize((int) MIB))) {
+            byte[] file = TestData.logLines(13, 3_000_000);
+            StreamingReceiver receiver = StreamingReceiver.start(large, "large-chunks", 1, true);
+            large.awaitReceivers("large-chunks", 1);
+            HttpResponse<String> sender = large.client().send(HttpRequest.newBuilder(large.uri("large-chunks"))
+                    .header("Content-Type", FORM_TYPE).POST(BodyPublishers.ofByteArray(form(part(
+                            "form-data; name=\"f\"; filename=\"a.log\"", "text/plain", file)))).build(),
+                    BodyHandlers.ofString());
+            assertCompleted(sender.body(), 1, waiting(1), connected(1), started(1));
+            assertArrayEquals(file, receiver.await().assertOk().bytes());
+        }
     }
 
     /** A 1 GiB file part streams through the pipe's one buffer: the heap does not grow with it. */
