@@ -35,7 +35,7 @@ record ServerOptions(String host, int port, String pathPrefix, PipeConfig config
 
     /**
      * The standalone server's window: larger than the library's 64 KiB, since each chunk costs one write per
-     * receiver: a 1 MiB chunk moved 1.2 times the bytes of a 256 KiB one per server CPU-second to one receiver and 1.5
+     * receiver: a 1 MiB chunk moved 1.2 times the bytes of a 256 KiB one per server CPU-second to one receiver and 1.6
      * times to 8, 64 and 256 (docs/BENCHMARKS.md), for 1 MiB of direct memory per streaming pipe. 4 MiB moved no more.
      */
     static final int DEFAULT_CHUNK = 1024 * 1024;

@@ -203,7 +203,7 @@ public final class PipeServers {
      * a streaming sender then reads a chunk of up to that size per system call into a pooled buffer (the servlet asks
      * for it once the pipe streams; a waiting sender reads what the connector reads). Against 64 KiB reads, one sender
      * to one receiver moved 7 % more per second for 14 % less CPU per byte with 256 KiB reads, and 1 MiB reads (the
-     * standalone server's chunk) moved 11 % more again for 21 % less than 256 KiB (docs/BENCHMARKS.md). The pool keeps
+     * standalone server's chunk) moved 11 % more again for 18 % less than 256 KiB (docs/BENCHMARKS.md). The pool keeps
      * at most {@value #IDLE_DIRECT_MEMORY} bytes of idle direct buffers (Jetty's own heuristic is an eighth of the
      * heap's limit), so that a burst of fast senders does not leave their read buffers behind.
      *
