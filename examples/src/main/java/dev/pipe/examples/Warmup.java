@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>The private server is built as the standalone one is, in clear text ({@link PipeServers#server}: the pipe
  * connector, the servlet, the core, the server's window, chunks of at most {@link #WARM_CHUNK}), with a registry of
  * its own, so the real server's figures do not count its transfers, and its transfer log lines are left out; it is
- * stopped before the real server starts. Two transfers: one with a {@code Content-Length} to one receiver ({@code curl -T FILE}) and one
- * chunked to two receivers ({@code cat | curl -T -}). Each has {@link #LIMIT} to finish, after which its sockets are
- * closed and the warm-up fails (the server then starts without it).
+ * stopped before the real server starts. Two transfers: one with a {@code Content-Length} to one receiver
+ * ({@code curl -T FILE}) and one chunked to two receivers ({@code cat | curl -T -}). Each has {@link #LIMIT} to
+ * finish, after which its sockets are closed and the warm-up fails (the server then starts without it).
  *
  * <p>Threads: the caller's waits, at startup; the sender and each receiver run on a daemon thread of their own.
  */
@@ -63,7 +63,7 @@ final class Warmup {
                 transfers.setLevel(ch.qos.logback.classic.Level.WARN);
             }
             // the server's settings (its window is the relay's path), without its limits on parties, in chunks of at
-            // most WARM_CHUNK: what gets compiled is what runs often, once per chunk (a larger chunk takes the same path)
+            // most WARM_CHUNK: what gets compiled is what runs often, once per chunk (larger ones take the same path)
             PipeServlet servlet = new PipeServlet(config.withChunkSize(Math.min(config.chunkSize(), WARM_CHUNK))
                     .withMaxWaitingPerClient(0)
                     .withMaxReceivers(PipeConfig.RECEIVERS_CAP).withJoinTimeout(LIMIT).withIdleTimeout(LIMIT));

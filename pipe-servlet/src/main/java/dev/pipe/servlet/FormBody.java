@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
 
 /**
  * A {@code multipart/form-data} request body (an HTML form) whose payload is its first file part: the raw body is
- * read into an array of the chunk size (at most {@value #MAX_ARRAY} bytes), since the {@link MultipartDecoder} works on arrays and picks the payload out
- * as regions of that same array, without a copy; each region is copied once into a direct chunk when it is lent
- * (a heap buffer would be copied once per receiver, into the JDK's temporary direct buffer, on every socket write).
+ * read into an array of the chunk size (at most {@value #MAX_ARRAY} bytes), since the {@link MultipartDecoder} works
+ * on arrays and picks the payload out as regions of that same array, without a copy; each region is copied once
+ * into a direct chunk when it is lent (a heap buffer would be copied once per receiver, into the JDK's temporary
+ * direct buffer, on every socket write).
  * What comes before the file (fields, a preamble) is decoded and forgotten, up to {@link #MAX_BEFORE_PAYLOAD}; what
  * comes after it is read and forgotten.
  *
