@@ -276,11 +276,26 @@ final class Pipe {
                 }
             } else if (!fanOut.isEnding()) {
                 // once the stream has ended every byte is on its way: the receivers finish without the sender
-                end(PipeState.FAILED, new PipeException(Reason.SENDER_ABORTED,
-                        "The sender aborted before the end of the stream.", cause));
+                end(PipeState.FAILED, senderFailure(cause));
             }
         }
         queue.run();
+    }
+
+    /**
+     * Why a streaming pipe fails when its sender's stream breaks: the server's own lack of memory (an
+     * {@link OutOfMemoryError} among the causes: a buffer for the sender's bytes could not be had), or else the sender
+     * aborting.
+     */
+    private static PipeException senderFailure(Throwable cause) {
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {   // bounded: a chain may loop
+            if (t instanceof OutOfMemoryError) {
+                return new PipeException(Reason.OUT_OF_MEMORY,
+                        "The server has no memory left for this transfer: try again later.", cause);
+            }
+        }
+        return new PipeException(Reason.SENDER_ABORTED, "The sender aborted before the end of the stream.", cause);
     }
 
     /** Called by a receiver's write action: the chunk to write, null to complete, or SKIP when called off. */

@@ -33,6 +33,11 @@ public final class PipeException extends Exception {
         IDLE_TIMEOUT,
         /** The sender went away before the end of its stream. */
         SENDER_ABORTED,
+        /**
+         * The server found no memory for the transfer's buffers (the JVM's direct-memory limit reached while the pipe
+         * streamed): the transfer failed, not its parties, and the server goes on.
+         */
+        OUT_OF_MEMORY,
         /** A receiver went away (said to the receiver's own port only when it did not go by itself). */
         RECEIVER_ABORTED,
         /** Every receiver went away before the end of the stream. */

@@ -34,9 +34,11 @@ public interface Sender {
     void keepAlive(Duration every);
 
     /**
-     * The sender went away or its stream broke, at any time. Calls after the first do nothing.
+     * The sender went away or its stream broke, at any time. Calls after the first do nothing. A streaming pipe fails
+     * as {@link PipeException.Reason#SENDER_ABORTED}, or as {@link PipeException.Reason#OUT_OF_MEMORY} when an
+     * {@link OutOfMemoryError} is among the causes (the adapter found no buffer to read the sender's bytes into).
      *
-     * @param cause why, as the adapter saw it (a closed connection, a failed read)
+     * @param cause why, as the adapter saw it (a closed connection, a failed read, no memory for a buffer)
      */
     void onError(Throwable cause);
 }

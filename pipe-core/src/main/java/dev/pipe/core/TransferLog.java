@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one log line per finished transfer, an observer like any other (every registry has it): INFO for a pipe that
  * streamed, and for one its parties waited on in vain (expired, or given up after a second or more); DEBUG for one
- * given up at once. It names the pipe by its key's short hash, never its path. Logged under {@code dev.pipe.core.Pipe},
+ * given up at once; WARN for one the server itself failed (no memory left for its buffers), which asks an operator
+ * for more memory or smaller chunks. It names the pipe by its key's short hash, never its path. Logged under {@code dev.pipe.core.Pipe},
  * the name an operator filters on.
  *
  * <pre>
@@ -34,6 +35,10 @@ final class TransferLog implements PipeObserver {
         } else if (s.streamed().isZero() && s.bytesSent() == 0) {
             LOG.info("pipe {} {}: n={}, waited {} ms{}", s.key(), s.outcome().tag(), s.receivers(),
                     s.waited().toMillis(), why);
+        } else if (s.outcome() == TransferSummary.Outcome.OUT_OF_MEMORY) {
+            LOG.warn("pipe {} {}: n={}, {} bytes sent, {} delivered, waited {} ms, streamed {} ms{}", s.key(),
+                    s.outcome().tag(), s.receivers(), s.bytesSent(), s.bytesDelivered(), s.waited().toMillis(),
+                    s.streamed().toMillis(), why);
         } else {
             LOG.info("pipe {} {}: n={}, {} bytes sent, {} delivered, waited {} ms, streamed {} ms{}", s.key(),
                     s.outcome().tag(), s.receivers(), s.bytesSent(), s.bytesDelivered(), s.waited().toMillis(),

@@ -31,6 +31,8 @@ public record TransferSummary(PipeKey key, int receivers, Outcome outcome, PipeS
         PARTIAL("partial"),
         /** The sender went away before the end of its stream. */
         SENDER_ABORTED("sender-aborted"),
+        /** The server found no memory for the transfer's buffers while it streamed. */
+        OUT_OF_MEMORY("out-of-memory"),
         /** Every receiver went away (or was dropped) before the end of the stream. */
         RECEIVERS_ABORTED("receivers-aborted"),
         /** The join window ended before everyone came. */
@@ -65,6 +67,7 @@ public record TransferSummary(PipeKey key, int receivers, Outcome outcome, PipeS
                 case ABANDONED -> ABANDONED;
                 case FAILED -> switch (failure == null ? PipeException.Reason.SHUTTING_DOWN : failure.reason()) {
                     case SENDER_ABORTED -> SENDER_ABORTED;
+                    case OUT_OF_MEMORY -> OUT_OF_MEMORY;
                     case IDLE_TIMEOUT -> IDLE_TIMEOUT;
                     case SHUTTING_DOWN -> SHUTDOWN;
                     default -> RECEIVERS_ABORTED;

@@ -406,6 +406,23 @@ class FanOutTest {
         h.assertNothingLeft();
     }
 
+    @Test
+    void aSenderStreamBrokenForWantOfMemoryFailsTheTransferAsTheServersNotTheSenders() throws PipeException {
+        Harness.Established pipe = h.establish(2);
+        ScriptedSender sender = pipe.sender();
+        sender.sendChunk("x");
+        h.completeAllWrites(pipe.receivers());
+
+        sender.error(new IOException("no direct memory left for a read",
+                new OutOfMemoryError("Cannot reserve 1048576 bytes of direct buffer memory")));
+        PipeException reason = pipe.rx(1).assertAborted(Reason.OUT_OF_MEMORY);
+        assertEquals("The server has no memory left for this transfer: try again later.", reason.getMessage());
+        pipe.rx(2).assertAborted(Reason.OUT_OF_MEMORY);
+        sender.assertFailed(Reason.OUT_OF_MEMORY);
+        assertEquals(0, h.registry.size(), "the path is free at once");
+        h.assertNothingLeft();
+    }
+
     /** Regression: a receiver whose complete() was under way when the sender went also got abort(SENDER_ABORTED). */
     @Test
     void senderLeavingAfterItsEndLetsTheReceiversFinish() throws PipeException {

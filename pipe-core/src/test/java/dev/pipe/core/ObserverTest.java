@@ -102,6 +102,20 @@ class ObserverTest {
     }
 
     @Test
+    void aSenderStreamBrokenForWantOfMemoryIsOutOfMemory() throws PipeException {
+        Harness.Established pipe = h.establish(1);
+        pipe.rx(1).autoComplete(true);
+        pipe.sender().sendChunk("abc");
+        pipe.sender().error(new OutOfMemoryError("Cannot reserve 1048576 bytes of direct buffer memory"));
+
+        TransferSummary summary = seen.only();
+        assertEquals(Outcome.OUT_OF_MEMORY, summary.outcome());
+        assertEquals("out-of-memory", summary.outcome().tag());
+        assertEquals(PipeState.FAILED, summary.state());
+        assertEquals(3, summary.bytesSent());
+    }
+
+    @Test
     void everyReceiverGoneIsReceiversAborted() throws PipeException {
         Harness.Established pipe = h.establish(2);
         pipe.receivers().forEach(RecordingReceiver::disconnect);

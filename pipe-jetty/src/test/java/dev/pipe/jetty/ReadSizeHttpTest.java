@@ -101,14 +101,15 @@ class ReadSizeHttpTest {
     }
 
     /**
-     * A sender's connection's read size while it waits for its receiver, and once 1 MiB has gone through to it.
+     * A sender's connection's read size while it waits for its receiver, and once 1 MiB has gone through to it (its
+     * last block is held back until then, so that it still streams: at its end it reads as the connector does).
      */
     private int[] senderReadSizes(ServerConnector connector) throws Exception {
         int port = connector.getLocalPort();
         byte[] block = new byte[64 * KIB];
         int blocks = 16;
         try (Socket sender = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            write(sender, "PUT /p/big HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + block.length * blocks
+            write(sender, "PUT /p/big HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + block.length * (blocks + 1)
                     + "\r\n\r\n");
             sender.getOutputStream().write(block);
             InputStream progress = sender.getInputStream();
@@ -128,7 +129,9 @@ class ReadSizeHttpTest {
                     assertTrue(read > 0, "the receiver's body ended after " + got + " bytes");
                     got += read;
                 }
-                return new int[] {waiting, readSize()};
+                int streaming = readSize();
+                sender.getOutputStream().write(block);
+                return new int[] {waiting, streaming};
             }
         }
     }

@@ -34,8 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <tr><td>{@code pipe.parties.waiting}</td><td>gauge: parties on pipes not yet established, and forms whose file has
  * not started</td></tr>
  * <tr><td>{@code pipe.transfers}</td><td>counter, tag {@code outcome}: {@code completed}, {@code partial},
- * {@code sender-aborted}, {@code receivers-aborted}, {@code expired}, {@code abandoned}, {@code idle-timeout},
- * {@code shutdown}</td></tr>
+ * {@code sender-aborted}, {@code out-of-memory}, {@code receivers-aborted}, {@code expired}, {@code abandoned},
+ * {@code idle-timeout}, {@code shutdown}</td></tr>
  * <tr><td>{@code pipe.receivers.dropped}</td><td>counter: receivers dropped as too slow</td></tr>
  * <tr><td>{@code pipe.bytes.sent}, {@code pipe.bytes.delivered}</td><td>counters, in bytes: read from senders,
  * written to receivers (all of a pipe's together); they move every 5 s during a long transfer</td></tr>

@@ -69,6 +69,13 @@ interface Container {
          */
         void readSize(int bytes);
 
+        /**
+         * Reads as the connector did before {@link #readSize}: once the exchange no longer streams, so that what the
+         * container still reads (the rest of a failed request, consumed as it completes; the connection's next
+         * request) takes none of the chunk's size, of which there may be no memory left.
+         */
+        void readAsTheConnectorDoes();
+
         Connection NONE = new Connection() {
             @Override
             public long idleTimeout(long millis) {
@@ -101,6 +108,10 @@ interface Container {
 
             @Override
             public void readSize(int bytes) {
+            }
+
+            @Override
+            public void readAsTheConnectorDoes() {
             }
         };
     }

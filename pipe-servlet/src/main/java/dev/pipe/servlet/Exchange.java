@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class Exchange implements AsyncListener {
     private final String method;   // for the log: the request may be recycled once the client has gone
     private final PipeRegistry registry;   // told of a refusal
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile Runnable onGone = () -> { };
+    private volatile Consumer<IOException> onGone = gone -> { };
     private volatile Runnable onEnded = () -> { };
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Container container, Duration idleTimeout,
@@ -92,13 +93,18 @@ final class Exchange implements AsyncListener {
         connection.readSize(bytes);
     }
 
+    /** Reads as the connector does again: the exchange no longer streams. */
+    void readAsTheConnectorDoes() {
+        connection.readAsTheConnectorDoes();
+    }
+
     /** Watches the connection of a request whose body is all read; false when there is no connection to watch. */
     boolean watch(Runnable onClosed) {
         return connection.watch(onClosed);
     }
 
-    /** What to do when the container reports the client gone. */
-    void onGone(Runnable action) {
+    /** What to do when the container reports the client gone (or the exchange failed), with why as it said. */
+    void onGone(Consumer<IOException> action) {
         this.onGone = action;
     }
 
@@ -202,12 +208,13 @@ final class Exchange implements AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        onGone.run();
+        onGone.accept(new IOException("the container timed the request out"));
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        onGone.run();
+        // the container's cause is kept: a read that found no memory for its buffer is the server's failure
+        onGone.accept(new IOException("the container failed the request", event.getThrowable()));
     }
 
     @Override

@@ -146,6 +146,8 @@ final class JettyContainer implements Container {
         ConnectionMetaData meta = request.getConnectionMetaData();
         EndPoint endPoint = meta.getConnection().getEndPoint();
         return new Connection() {
+            private int connectorReadSize;   // the size before readSize grew it; 0 until then (the sender's loop only)
+
             @Override
             public long idleTimeout(long millis) {
                 long was = endPoint.getIdleTimeout();
@@ -189,8 +191,18 @@ final class JettyContainer implements Container {
                         && meta.getConnector().getByteBufferPool() instanceof ArrayByteBufferPool pool) {
                     int size = Math.min(bytes, pool.getMaxCapacity());
                     if (size > reading.getInputBufferSize()) {
+                        if (connectorReadSize == 0) {
+                            connectorReadSize = reading.getInputBufferSize();
+                        }
                         reading.setInputBufferSize(size);
                     }
+                }
+            }
+
+            @Override
+            public void readAsTheConnectorDoes() {
+                if (connectorReadSize > 0 && meta.getConnection() instanceof AbstractConnection reading) {
+                    reading.setInputBufferSize(connectorReadSize);
                 }
             }
         };

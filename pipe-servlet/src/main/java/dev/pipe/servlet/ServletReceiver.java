@@ -43,7 +43,7 @@ final class ServletReceiver implements ReceiverPort {
     ServletReceiver(Exchange exchange) throws IOException {
         this.exchange = exchange;
         this.writer = new ResponseWriter(exchange.container, exchange.response.getOutputStream(), x -> gone(x));
-        exchange.onGone(() -> gone(new IOException("receiver gone")));
+        exchange.onGone(this::gone);
     }
 
     /**

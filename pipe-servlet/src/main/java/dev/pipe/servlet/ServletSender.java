@@ -95,7 +95,7 @@ final class ServletSender implements SenderPort, ReadListener {
         this.body = form == null ? new PlainBody(in, exchange.container.reads(in), pool) : new FormBody(in, form, pool);
         this.readWhileLent = window > 1;
         this.chunkSize = pool.size();
-        exchange.onGone(() -> gone(new IOException("sender gone")));
+        exchange.onGone(this::gone);
     }
 
     /** Starts reading; {@code join} is called once what the receivers are to be told is known. */
@@ -208,7 +208,8 @@ final class ServletSender implements SenderPort, ReadListener {
         }
         if (isFailed && phase.next(SenderPhase.FAILING)) {
             to(SenderPhase.FAILING);
-            body.close(); // what is read from now on is forgotten: no pooled buffer is needed
+            body.close(); // what is read from now on is forgotten: no pooled buffer is needed,
+            exchange.readAsTheConnectorDoes(); // nor the container's chunk-sized one
         }
         if (isCut && phase == SenderPhase.FAILING) {
             if (!exchange.shutOutput()) {
@@ -232,6 +233,10 @@ final class ServletSender implements SenderPort, ReadListener {
                 fail(x);
             }
         } catch (IOException | RuntimeException x) {
+            fail(x);
+        } catch (OutOfMemoryError x) {
+            // a read found no direct memory for its buffer (the container's, grown to a chunk): this transfer fails
+            // as the server's (the pipe tells its parties so), its buffers go back, and the server goes on
             fail(x);
         }
         return false;
@@ -384,6 +389,9 @@ final class ServletSender implements SenderPort, ReadListener {
         }
         to(SenderPhase.CLOSED);
         body.close();
+        // what the container still reads (a failed request's rest, or the connection's next request) takes the
+        // connector's buffers, not one of the chunk's size
+        exchange.readAsTheConnectorDoes();
     }
 
     /** The one place the phase changes. */

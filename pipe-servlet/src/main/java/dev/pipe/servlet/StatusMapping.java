@@ -18,7 +18,7 @@ final class StatusMapping {
             case RENDEZVOUS_EXPIRED, IDLE_TIMEOUT -> 504;
             case SENDER_ABORTED, RECEIVER_ABORTED, ALL_RECEIVERS_ABORTED, RECEIVERS_LOST -> 502;
             case RECEIVER_TOO_SLOW -> 408;
-            case SHUTTING_DOWN, TOO_MANY_PIPES -> 503;
+            case SHUTTING_DOWN, TOO_MANY_PIPES, OUT_OF_MEMORY -> 503;
             case TOO_MANY_WAITING -> 429;
             case UNAUTHENTICATED -> 401;
             case FORBIDDEN -> 403;
