@@ -112,8 +112,8 @@ class LauncherIT {
                         .PUT(HttpRequest.BodyPublishers.ofString("a line\n")).build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 String progress = readUntilCutOff(sent.body());
-                assertTrue(progress.contains("[ERROR] The server has no memory left for this transfer: try again later."),
-                        progress);
+                assertTrue(progress.contains(
+                        "[ERROR] The server has no memory left for this transfer: try again later."), progress);
                 assertEquals("", received.get(30, TimeUnit.SECONDS), "the receiver's response is cut off");
             }
             Cluster.await(() -> server.metric("pipe_transfers_total{outcome=\"out-of-memory\"}") == 2,

@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
  * The one log line per finished transfer, an observer like any other (every registry has it): INFO for a pipe that
  * streamed, and for one its parties waited on in vain (expired, or given up after a second or more); DEBUG for one
  * given up at once; WARN for one the server itself failed (no memory left for its buffers), which asks an operator
- * for more memory or smaller chunks. It names the pipe by its key's short hash, never its path. Logged under {@code dev.pipe.core.Pipe},
- * the name an operator filters on.
+ * for more memory or smaller chunks. It names the pipe by its key's short hash, never its path. Logged under
+ * {@code dev.pipe.core.Pipe}, the name an operator filters on.
  *
  * <pre>
  * pipe #d963d8 completed: n=3, 300051 bytes sent, 900153 delivered, waited 12 ms, streamed 46 ms
