@@ -32,12 +32,12 @@ package dev.pipe.servlet;
  * <li>STREAMING: one chunk lent per demand; with a window of two the next is read while the current one is lent.
  *     ENDED: the end is handed over; what follows a form's file is read and forgotten. A client that leaves once
  *     every payload byte is in does not fail the transfer.</li>
- * <li>FAILING, DRAINING: the transfer failed (or did not reach every receiver), so the sender's client must see a
- *     failure, not a clean end: its {@code [ERROR]} line is written and left to stand for
- *     {@link ServletSender#LINGER}, then the output is shut without the body's end, and what the client still sends
- *     is read and forgotten until it closes (at most {@link ServletSender#DRAIN_LIMIT} bytes, and
- *     {@link Exchange#CUT_OFF_IDLE} of silence), so that closing does not reset the connection before the client has
- *     read the line.</li>
+ * <li>FAILING, DRAINING: the transfer failed (or did not reach every receiver; or, while it streamed, a read found no
+ *     memory for its buffer, which fails it as the server's), so the sender's client must see a failure, not a clean
+ *     end: its {@code [ERROR]} line is written and left to stand for {@link ServletSender#LINGER}, then the output is
+ *     shut without the body's end, and what the client still sends is read and forgotten until it closes (at most
+ *     {@link ServletSender#DRAIN_LIMIT} bytes, and {@link Exchange#CUT_OFF_IDLE} of silence), so that closing does
+ *     not reset the connection before the client has read the line.</li>
  * </ul>
  *
  * <p>Threads: the sender's {@link StepLoop} alone reads and changes its phase.

@@ -233,11 +233,13 @@ final class ServletSender implements SenderPort, ReadListener {
                 fail(x);
             }
         } catch (IOException | RuntimeException x) {
-            fail(x);
+            if (x.getCause() instanceof OutOfMemoryError) {
+                noMemory(x); // the pool found no direct memory for a chunk
+            } else {
+                fail(x);
+            }
         } catch (OutOfMemoryError x) {
-            // a read found no direct memory for its buffer (the container's, grown to a chunk): this transfer fails
-            // as the server's (the pipe tells its parties so), its buffers go back, and the server goes on
-            fail(x);
+            noMemory(x); // the container found none for its read buffer, grown to a chunk
         }
         return false;
     }
@@ -371,6 +373,25 @@ final class ServletSender implements SenderPort, ReadListener {
 
     private void watch() {
         exchange.watch(() -> gone(new IOException("sender closed the connection")));
+    }
+
+    /**
+     * A read found no direct memory for its buffer: the transfer fails as the server's (the pipe tells its parties
+     * so, and the server goes on). The client is still there: while the pipe streams, this sender fails as when the
+     * pipe fails it (FAILING: its {@code [ERROR]} line stands, then the rest of its body is read and forgotten with the
+     * connector's small buffers), rather than being cut off, which could lose the line. The pipe then always answers
+     * with {@link #failed}: it ends on this error, or it ended before it.
+     */
+    private void noMemory(Throwable cause) {
+        Sender sender = handle;
+        if (sender == null || phase != SenderPhase.STREAMING) {
+            fail(cause);
+            return;
+        }
+        to(SenderPhase.FAILING);
+        body.close();
+        exchange.readAsTheConnectorDoes();
+        sender.onError(cause);
     }
 
     /** The client left, or its body broke: the pipe hears it (once it has the sender), the exchange is cut off. */

@@ -70,6 +70,39 @@ class SteppedSenderTest {
     }
 
     /**
+     * STREAMING, then FAILING: a read that finds no memory for its buffer fails the transfer as the server's, and its
+     * client, still there, is failed as the pipe fails a sender: its {@code [ERROR]} line stands for
+     * {@link ServletSender#LINGER} before its exchange ends (not cut off at once, as a client that left is), and the
+     * receiver is cut off short of the Content-Length.
+     */
+    @Test
+    void aReadWithNoMemoryForItsBufferFailsTheTransferAsTheServersAndLetsTheSendersLineStand() throws Exception {
+        FakeExchange receiver = FakeExchange.get(MAPPING, "/full").build();
+        servlet.service(receiver.request(), receiver.response());
+        FakeExchange sender = FakeExchange.put(MAPPING, "/full").header("Content-Length", "100000").build();
+        sender.input().arrive(bytes(1000));
+        servlet.service(sender.request(), sender.response());
+        runAll(receiver, sender);
+        assertEquals(1000, receiver.output().written().length, "the first bytes went through");
+
+        sender.input().failNextRead(new OutOfMemoryError("Cannot reserve 1048576 bytes of direct buffer memory"));
+        sender.input().arrive(bytes(1000));
+        runAll(receiver, sender);
+
+        assertEquals(PipeState.FAILED, ends.of(registry, "full"));
+        assertTrue(sender.output().text().contains(
+                "[ERROR] The server has no memory left for this transfer: try again later."), sender.output().text());
+        assertFalse(sender.async().completed(), "the sender's line stands before its exchange ends");
+        assertTrue(receiver.async().completed(), "the receiver is cut off");
+        assertEquals(1000, receiver.output().written().length, "short of its Content-Length");
+
+        scheduler.advanceBy(ServletSender.LINGER);
+        runAll(receiver, sender);
+        assertTrue(sender.async().completed(), "after the linger the sender's exchange ends");
+        assertClean(sender, receiver);
+    }
+
+    /**
      * HOLDING with the body all in: the client of a waiting sender whose small body has all arrived hangs up; the
      * pipe is given up at once and its path is free for the next sender (the bug users hit: it stayed taken for 40 s).
      */

@@ -105,6 +105,16 @@ public final class ScriptedInput extends ServletInputStream {
     }
 
     /**
+     * The next read throws {@code error}, once, as Jetty's read does when its pool has no memory for the buffer it
+     * reads into; the input goes on as before after it.
+     */
+    public synchronized void failNextRead(Error error) {
+        nextReadError = Objects.requireNonNull(error, "error");
+    }
+
+    private Error nextReadError;
+
+    /**
      * Runs {@code hook} inside the next {@code setReadListener}, before the listener is in place: what another thread
      * (a pipe asking for bytes) may do at that moment.
      */
@@ -176,6 +186,11 @@ public final class ScriptedInput extends ServletInputStream {
         }
         if (failure != null) {
             throw failure;
+        }
+        if (nextReadError != null && !blocking) {
+            Error error = nextReadError;
+            nextReadError = null;
+            throw error;
         }
         ByteBuffer chunk = chunks.peek();
         if (chunk != null) {
