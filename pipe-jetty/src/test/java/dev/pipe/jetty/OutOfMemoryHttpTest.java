@@ -1,5 +1,7 @@
 package dev.pipe.jetty;
 
+import static dev.pipe.jetty.RawSockets.awaitText;
+import static dev.pipe.jetty.RawSockets.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +16,6 @@ import dev.pipe.servlet.PipeServlet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -184,21 +185,5 @@ class OutOfMemoryHttpTest {
             return new Answer(seen.toString(StandardCharsets.ISO_8859_1), true);
         }
         return new Answer(seen.toString(StandardCharsets.ISO_8859_1), false);
-    }
-
-    private static void write(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-    }
-
-    /** Reads until {@code text} has come. */
-    private static void awaitText(InputStream in, String text) throws IOException {
-        StringBuilder seen = new StringBuilder();
-        while (seen.indexOf(text) < 0) {
-            int b = in.read();
-            assertTrue(b >= 0, "ended before '" + text + "': " + seen);
-            seen.append((char) b);
-        }
     }
 }

@@ -1,12 +1,13 @@
 package dev.pipe.jetty;
 
+import static dev.pipe.jetty.RawSockets.awaitText;
+import static dev.pipe.jetty.RawSockets.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pipe.core.PipeConfig;
 import dev.pipe.servlet.PipeServlet;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -138,21 +139,5 @@ class ReadSizeHttpTest {
 
     private int readSize() throws Exception {
         return ((AbstractConnection) firstConnection.get(10, TimeUnit.SECONDS)).getInputBufferSize();
-    }
-
-    private static void write(Socket socket, String text) throws Exception {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-    }
-
-    /** Reads until {@code text} has come. */
-    private static void awaitText(InputStream in, String text) throws Exception {
-        StringBuilder seen = new StringBuilder();
-        while (seen.indexOf(text) < 0) {
-            int b = in.read();
-            assertTrue(b >= 0, "ended before '" + text + "': " + seen);
-            seen.append((char) b);
-        }
     }
 }

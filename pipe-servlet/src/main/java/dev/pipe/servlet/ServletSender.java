@@ -207,9 +207,7 @@ final class ServletSender implements SenderPort, ReadListener {
             return false;
         }
         if (isFailed && phase.next(SenderPhase.FAILING)) {
-            to(SenderPhase.FAILING);
-            body.close(); // what is read from now on is forgotten: no pooled buffer is needed,
-            exchange.readAsTheConnectorDoes(); // nor the container's chunk-sized one
+            startFailing();
         }
         if (isCut && phase == SenderPhase.FAILING) {
             if (!exchange.shutOutput()) {
@@ -376,11 +374,9 @@ final class ServletSender implements SenderPort, ReadListener {
     }
 
     /**
-     * A read found no direct memory for its buffer: the transfer fails as the server's (the pipe tells its parties
-     * so, and the server goes on). The client is still there: while the pipe streams, this sender fails as when the
-     * pipe fails it (FAILING: its {@code [ERROR]} line stands, then the rest of its body is read and forgotten with the
-     * connector's small buffers), rather than being cut off, which could lose the line. The pipe then always answers
-     * with {@link #failed}: it ends on this error, or it ended before it.
+     * A read found no direct memory for its buffer: the transfer fails as the server's. The client is still there, so
+     * a streaming sender goes to FAILING as when the pipe fails it (its line stands, then its rest is drained), not
+     * cut off, which could lose the line; the pipe answers with {@link #failed} (it ends on this error, or had ended).
      */
     private void noMemory(Throwable cause) {
         Sender sender = handle;
@@ -388,10 +384,15 @@ final class ServletSender implements SenderPort, ReadListener {
             fail(cause);
             return;
         }
+        startFailing();
+        sender.onError(cause);
+    }
+
+    /** To FAILING: what is read from now on is forgotten, so it needs no pooled chunk, nor a chunk-sized read. */
+    private void startFailing() {
         to(SenderPhase.FAILING);
         body.close();
         exchange.readAsTheConnectorDoes();
-        sender.onError(cause);
     }
 
     /** The client left, or its body broke: the pipe hears it (once it has the sender), the exchange is cut off. */
