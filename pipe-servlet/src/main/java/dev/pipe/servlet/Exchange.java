@@ -137,6 +137,7 @@ final class Exchange implements AsyncListener {
      */
     void refuse(PipeException refusal) {
         registry.refused(StatusMapping.status(refusal.reason()), refusal.reason());
+        endConnectionForItsBody();
         try {
             Responses.refuse(container, response, refusal);
             complete();
@@ -149,6 +150,7 @@ final class Exchange implements AsyncListener {
     /** As {@link #refuse(PipeException)}, with a status and a line of the adapter's own. */
     void refuse(int status, String message) {
         registry.refused(status, null);
+        endConnectionForItsBody();
         try {
             Responses.sendError(container, response, status, message);
             complete();
@@ -181,6 +183,17 @@ final class Exchange implements AsyncListener {
      */
     boolean shutOutput() {
         return !ended.get() && connection.shutdownOutput();
+    }
+
+    /**
+     * A refused request's body is not read: a request that has one ends its connection with the refusal, as an
+     * accepted sender's does ({@link #endConnection}). Left to Jetty, a body that arrived while a refusal completed was
+     * now and then (a few times in a thousand refusals) parsed as the start of the connection's next request.
+     */
+    private void endConnectionForItsBody() {
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            endConnection();
+        }
     }
 
     /** Cuts the exchange off, so that the client sees an incomplete response rather than a clean end. */
