@@ -5,7 +5,6 @@ import dev.pipe.servlet.TestContainer;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Duration;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The server {@link PipeServers#server} builds, the standalone server's (HTTP/1.x and h2c on one port), as a container
@@ -29,10 +28,20 @@ public final class StandaloneJetty implements TestContainer {
             server.removeConnector(server.getConnectors()[0]);
             server.addConnector(PipeServers.connector(server, "127.0.0.1", 0, false, false));
         }
-        // on stop, Jetty gives idle keep-alive connections (an HttpClient's pool) 1 s to go; tests need not wait
-        ((ServerConnector) server.getConnectors()[0]).setShutdownIdleTimeout(50);
         server.start();
-        return new Running(PipeServers.port(server), server::stop);
+        return new Running(PipeServers.port(server), () -> stopNow(server));
+    }
+
+    /**
+     * Stops without the standalone server's graceful wait: a test's end is not a user's stop (Main's graceful stop
+     * has its own tests), and Jetty 12.1's HTTP/2 can miss that wait's end. A session whose client hangs up while
+     * no stream is open terminates while it is still CLOSING (not CLOSED) and still in its connection factory's list;
+     * a graceful stop that reaches it then has its {@code shutdown()} future made after that end, which nothing
+     * completes, and the stop times out after its 5 s (about one stop in thirty right after a curl exits).
+     */
+    static void stopNow(Server server) throws Exception {
+        server.setStopTimeout(0);
+        server.stop();
     }
 
     @Override
