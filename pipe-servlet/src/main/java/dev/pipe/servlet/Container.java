@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What the servlet takes from its container beyond the Servlet 6.0 API, chosen once per exchange
@@ -147,6 +148,16 @@ interface Container {
      */
     void streamIdleTimeout(long millis);
 
+    /**
+     * Runs {@code onFailed} when the container fails the exchange's own stream, where it shares its connection
+     * (HTTP/2): the client reset the stream or its connection closed, whether the request is still being handled or
+     * waits; at once when the connection is closed already. Jetty's servlet layer tells an {@code AsyncListener} only
+     * of a failure that comes while the request waits, and drops one that comes while it is still being handled (a
+     * receiver that joined its pipe and hung up before the servlet returned would keep its place). Nothing where the
+     * container gives no handle: its {@code AsyncListener} is told.
+     */
+    void watchStream(Consumer<Throwable> onFailed);
+
     /** Ends a response so that the client sees it cut off, never complete; the exchange is over after it. */
     void abort(HttpServletResponse response, AsyncContext async);
 
@@ -188,6 +199,11 @@ interface Container {
         @Override
         public void streamIdleTimeout(long millis) {
             // the plain API has no stream to set it on
+        }
+
+        @Override
+        public void watchStream(Consumer<Throwable> onFailed) {
+            // the plain API tells the exchange's AsyncListener
         }
 
         @Override

@@ -34,6 +34,7 @@ final class Exchange implements AsyncListener {
     private final PipeRegistry registry;   // told of a refusal
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Consumer<IOException> onGone = gone -> { };
+    private volatile IOException streamFailed;   // a failure of the stream told before onGone was set, or null
     private volatile Runnable onEnded = () -> { };
 
     Exchange(HttpServletRequest request, HttpServletResponse response, Container container, Duration idleTimeout,
@@ -53,6 +54,7 @@ final class Exchange implements AsyncListener {
         this.savedIdleTimeout = connection.idleTimeout(idleTimeout.toMillis());
         if (!wire.ownsConnection()) {
             container.streamIdleTimeout(idleTimeout.toMillis()); // HTTP/2: the stream's own, not the connection's
+            container.watchStream(this::streamFailed);
         }
     }
 
@@ -103,9 +105,23 @@ final class Exchange implements AsyncListener {
         return connection.watch(onClosed);
     }
 
-    /** What to do when the container reports the client gone (or the exchange failed), with why as it said. */
+    /**
+     * What to do when the container reports the client gone (or the exchange failed), with why as it said; at once
+     * when the stream failed already. It may be told more than once (make it idempotent).
+     */
     void onGone(Consumer<IOException> action) {
         this.onGone = action;
+        IOException failed = streamFailed;
+        if (failed != null) {
+            action.accept(failed);
+        }
+    }
+
+    /** The container failed the stream (HTTP/2), possibly while the request is still being handled. */
+    private void streamFailed(Throwable failure) {
+        IOException gone = new IOException("the container failed the request", failure);
+        streamFailed = gone;
+        onGone.accept(gone);
     }
 
     /** What to do once the exchange has ended, whichever way (it may run more than once: make it idempotent). */

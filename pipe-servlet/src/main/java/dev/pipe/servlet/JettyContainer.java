@@ -11,11 +11,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -215,6 +217,18 @@ final class JettyContainer implements Container {
             stream.setIdleTimeout(millis);
             return stream;
         });
+    }
+
+    @Override
+    public void watchStream(Consumer<Throwable> onFailed) {
+        // Jetty's own request hears of every failure of its stream; a listener added after one is dropped, so a
+        // connection closed already is told at once (a stream reset before now is not seen: it is told to a read or
+        // a write, or the pipe's timeouts end the exchange)
+        request.addFailureListener(onFailed);
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        if (!endPoint.isOpen()) {
+            onFailed.accept(new EofException("the connection closed"));
+        }
     }
 
     @Override

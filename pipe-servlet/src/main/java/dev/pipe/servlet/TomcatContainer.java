@@ -6,6 +6,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Field;
+import java.util.function.Consumer;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.connector.ResponseFacade;
 import org.apache.coyote.ActionCode;
@@ -82,6 +83,11 @@ final class TomcatContainer implements Container {
     @Override
     public void streamIdleTimeout(long millis) {
         PLAIN.streamIdleTimeout(millis);
+    }
+
+    @Override
+    public void watchStream(Consumer<Throwable> onFailed) {
+        PLAIN.watchStream(onFailed);
     }
 
     /** Tomcat's own response behind its facade, or null when it cannot be reached. */
