@@ -25,8 +25,9 @@ import org.eclipse.jetty.server.Response;
 /**
  * The {@link Container} hooks on Jetty 12, in its ee10 or its ee11 servlet environment, through Jetty's public API
  * only: a body read straight into a pooled buffer ({@code HttpInput.read(ByteBuffer)}), a buffer written without
- * aggregation ({@code HttpOutput.write(ByteBuffer)}), a header field the servlet layer does not rewrite, and the
- * HTTP/1 connection's end point (idle timeout, {@link ClientWatch}, close).
+ * aggregation ({@code HttpOutput.write(ByteBuffer)}), a header field the servlet layer does not rewrite, the
+ * HTTP/1 connection's end point (idle timeout, {@link ClientWatch}, close), and over HTTP/2 the stream's idle timeout
+ * and its failures as Jetty's own request hears them ({@code Request.addFailureListener}).
  *
  * <p>Compiled against Jetty's core only: the one environment-specific step, from a servlet request to Jetty's own
  * request and response ({@code ServletContextRequest}), is found by name in each environment present
