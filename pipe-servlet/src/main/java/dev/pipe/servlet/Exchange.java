@@ -16,8 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One asynchronous request/response of a pipe party: holds the {@link AsyncContext}, lifts the idle timeout of its
- * connection (HTTP/1) or its stream (HTTP/2) for as long as the pipe's own timeouts govern, and ends the exchange
- * exactly once, normally or by abort.
+ * connection (HTTP/1) or its stream (HTTP/2) for as long as the pipe's own timeouts govern, tells its party when the
+ * client is gone, and ends the exchange exactly once, normally or by abort.
+ *
+ * <p>Threads: the container reports the client gone on its own threads, through the {@link AsyncListener} and, over
+ * HTTP/2, the stream's own failure ({@link Container#watchStream}), which may come while the servlet still handles the
+ * request, even before the party has set {@link #onGone}: it is kept (a volatile field) and told to the party when it
+ * does. Either side reads what the other wrote, so it is told at least once.
  */
 final class Exchange implements AsyncListener {
 
