@@ -25,13 +25,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A party that hangs up while its request is still being handled (before the servlet returns to the container) is
@@ -51,33 +53,38 @@ class HangUpWhileJoiningHttpTest {
     /** Where the servlet's thread is held. */
     enum Hold { BEFORE_IT_IS_LET_IN, AFTER_IT_JOINED }
 
+    /** How curl speaks to the server. */
+    enum Protocol {
+        H2C("--http2-prior-knowledge"),
+        HTTP_1_1("--http1.1");
+
+        final String flag;
+
+        Protocol(String flag) {
+            this.flag = flag;
+        }
+    }
+
+    static Stream<Arguments> everyProtocolAndHold() {
+        return Stream.of(Protocol.values()).flatMap(p -> Stream.of(Hold.values()).map(h -> Arguments.of(p, h)));
+    }
+
     @ParameterizedTest
-    @CsvSource({
-        "--http2-prior-knowledge, true, AFTER_IT_JOINED",
-        "--http2-prior-knowledge, true, BEFORE_IT_IS_LET_IN",
-        "--http1.1, false, AFTER_IT_JOINED",
-        "--http1.1, false, BEFORE_IT_IS_LET_IN",
-    })
-    void aReceiverThatHangsUpBeforeItsRequestReturnsLeavesNoPipe(String protocol, boolean http2, Hold hold)
-            throws Exception {
-        hangUpWhileHeld(List.of("curl", "-sS", protocol), http2, hold);
+    @MethodSource("everyProtocolAndHold")
+    void aReceiverThatHangsUpBeforeItsRequestReturnsLeavesNoPipe(Protocol protocol, Hold hold) throws Exception {
+        hangUpWhileHeld(List.of("curl", "-sS", protocol.flag), protocol, hold);
     }
 
     /** The same for a sender, whose body is all sent: it hangs up waiting for its answer. */
     @ParameterizedTest
-    @CsvSource({
-        "--http2-prior-knowledge, true, AFTER_IT_JOINED",
-        "--http2-prior-knowledge, true, BEFORE_IT_IS_LET_IN",
-        "--http1.1, false, AFTER_IT_JOINED",
-        "--http1.1, false, BEFORE_IT_IS_LET_IN",
-    })
-    void aSenderThatHangsUpBeforeItsRequestReturnsLeavesNoPipe(String protocol, boolean http2, Hold hold,
-            @TempDir Path dir) throws Exception {
+    @MethodSource("everyProtocolAndHold")
+    void aSenderThatHangsUpBeforeItsRequestReturnsLeavesNoPipe(Protocol protocol, Hold hold, @TempDir Path dir)
+            throws Exception {
         Path file = Files.writeString(dir.resolve("log"), "07:23:14 WARN  db-primary replication lag 4s\n");
-        hangUpWhileHeld(List.of("curl", "-sS", protocol, "-T", file.toString()), http2, hold);
+        hangUpWhileHeld(List.of("curl", "-sS", protocol.flag, "-T", file.toString()), protocol, hold);
     }
 
-    private static void hangUpWhileHeld(List<String> curlCommand, boolean http2, Hold hold) throws Exception {
+    private static void hangUpWhileHeld(List<String> curlCommand, Protocol protocol, Hold hold) throws Exception {
         Holder holder = new Holder(hold);
         CountDownLatch closed = new CountDownLatch(1);
         try (SystemScheduler scheduler = new SystemScheduler()) {
@@ -115,7 +122,7 @@ class HangUpWhileJoiningHttpTest {
                 assertTrue(holder.held.await(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS), "held");
                 curl.destroyForcibly();
                 assertTrue(curl.waitFor(TestServer.LONG_WAIT.toSeconds(), TimeUnit.SECONDS), "curl ends");
-                if (http2) {
+                if (protocol == Protocol.H2C) {
                     // Jetty failed the stream (its failure listeners have run, the servlet's before the test's) and
                     // closed the connection, while the request is still held. Over HTTP/1 nothing is heard while
                     // the request is held: the connection is read again once the servlet watches it
