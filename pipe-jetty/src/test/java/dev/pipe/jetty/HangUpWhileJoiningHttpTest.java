@@ -138,8 +138,7 @@ class HangUpWhileJoiningHttpTest {
                 assertEquals(0, registry.size(), "no pipe is left");
             } finally {
                 holder.release.countDown();
-                server.setStopTimeout(0);
-                server.stop();
+                StandaloneJetty.stopNow(server);
                 registry.close();
             }
         }

@@ -39,7 +39,7 @@ public final class StandaloneJetty implements TestContainer {
      * a graceful stop that reaches it then has its {@code shutdown()} future made after that end, which nothing
      * completes, and the stop times out after its 5 s (about one stop in thirty right after a curl exits).
      */
-    private static void stopNow(Server server) throws Exception {
+    static void stopNow(Server server) throws Exception {
         server.setStopTimeout(0);
         server.stop();
     }
