@@ -89,6 +89,9 @@ class OutOfMemoryHttpTest {
             sender.getOutputStream().write(block);
             InputStream progress = sender.getInputStream();
             awaitText(progress, "Waiting for 1 receiver");
+            // the first block is all read ahead (its 64 KiB fill the waiting sender's buffer, which then hears who is
+            // missing every 3 s), so that none of it is left for a chunk-sized read as the pipe starts
+            awaitText(progress, "waiting for the rest");
             CompletableFuture<Answer> senderHears = CompletableFuture.supplyAsync(() -> read(progress));
             write(receiver, "GET /p/oom HTTP/1.1\r\nHost: localhost\r\n\r\n");
             // the first block goes through as the pipe starts; the sender writes the rest only once the receiver has
